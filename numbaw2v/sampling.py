@@ -1,0 +1,111 @@
+"""Sampling from discrete distributions: the alias table and the book's UnigramSampler."""
+import numpy as np
+
+from .kernels.alias import alias_sample, alias_sample_excluding, build_alias
+from .kernels.rng import seed_states
+
+
+def _check_weights(weights, name="weights"):
+    w = np.asarray(weights)
+    if w.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional, got shape {w.shape}")
+    if w.size == 0:
+        raise ValueError(f"{name} is empty")
+    if not np.issubdtype(w.dtype, np.number) or np.issubdtype(w.dtype, np.complexfloating):
+        raise ValueError(f"{name} must be real numbers, got dtype {w.dtype}")
+    w = w.astype(np.float64)
+    if not np.all(np.isfinite(w)):
+        raise ValueError(f"{name} contains NaN or infinity")
+    if np.any(w < 0):
+        raise ValueError(f"{name} contains negative values (first at index {int(np.argmax(w < 0))})")
+    if not np.any(w > 0):
+        raise ValueError(f"{name} are all zero: at least one must be positive")
+    return w
+
+
+def make_state(seed):
+    """A uint64[1] generator state for the alias kernels; None seeds from the OS."""
+    if seed is None:
+        seed = int(np.random.SeedSequence().generate_state(1, dtype=np.uint64)[0])
+    return seed_states(np.uint64(int(seed) & 0xFFFFFFFFFFFFFFFF), 1)
+
+
+class AliasTable:
+    """Draws ids with probability proportional to ``weights`` in O(1) per draw.
+
+    ``prob``/``alias`` are the Vose table; ``probabilities()`` returns the
+    distribution the table encodes (equal to the normalised weights).
+    """
+
+    def __init__(self, weights, seed=None):
+        self.weights = _check_weights(weights)
+        self.prob, self.alias = build_alias(self.weights)
+        self.state = make_state(seed)
+
+    def __len__(self):
+        return self.prob.shape[0]
+
+    def probabilities(self):
+        """The exact distribution encoded by the table."""
+        n = len(self)
+        p = self.prob.copy()
+        np.add.at(p, self.alias, 1.0 - self.prob)
+        return p / n
+
+    def sample(self, n):
+        """n draws with replacement, int32."""
+        n = int(n)
+        if n < 0:
+            raise ValueError(f"n must be >= 0, got {n}")
+        return alias_sample(self.prob, self.alias, n, self.state)
+
+    def sample_excluding(self, exclude, k):
+        """k draws per entry of ``exclude`` (any shape), never equal to that entry.
+
+        Returns int32 of shape ``exclude.shape + (k,)``.
+        """
+        ex = np.asarray(exclude)
+        if ex.size and not np.issubdtype(ex.dtype, np.integer):
+            raise ValueError(f"exclude must hold integer ids, got dtype {ex.dtype}")
+        k = int(k)
+        if k < 0:
+            raise ValueError(f"k must be >= 0, got {k}")
+        flat = ex.reshape(-1).astype(np.int64)
+        if flat.size and (flat.min() < 0 or flat.max() >= len(self)):
+            raise ValueError(f"exclude has ids outside [0, {len(self)})")
+        positive = np.flatnonzero(self.weights > 0)
+        if k and positive.size == 1 and np.any(flat == positive[0]):
+            raise ValueError(
+                f"cannot exclude id {positive[0]}: it is the only id with positive weight")
+        out = alias_sample_excluding(self.prob, self.alias, flat, k, self.state)
+        return out.reshape(ex.shape + (k,))
+
+
+class UnigramSampler:
+    """The book's negative sampler: unigram counts of ``corpus`` raised to ``power``.
+
+    ``get_negative_sample(target)`` returns ``sample_size`` negatives for each
+    target, drawn with replacement and never equal to that target. Backed by
+    an alias table, so each draw is O(1) whatever the vocabulary size.
+    """
+
+    def __init__(self, corpus, power, sample_size, seed=None):
+        corpus = np.asarray(corpus)
+        if corpus.ndim != 1 or corpus.size == 0:
+            raise ValueError("corpus must be a non-empty one-dimensional array of word ids")
+        if not np.issubdtype(corpus.dtype, np.integer):
+            raise ValueError(f"corpus must hold integer word ids, got dtype {corpus.dtype}")
+        if corpus.min() < 0:
+            raise ValueError("corpus contains negative word ids")
+        if int(sample_size) < 0:
+            raise ValueError(f"sample_size must be >= 0, got {sample_size}")
+        self.sample_size = int(sample_size)
+        counts = np.bincount(corpus.astype(np.int64))
+        self.vocab_size = counts.shape[0]
+        self.word_p = counts.astype(np.float64) ** float(power)
+        self.word_p /= self.word_p.sum()
+        self.table = AliasTable(self.word_p, seed=seed)
+
+    def get_negative_sample(self, target):
+        target = np.asarray(target)
+        return self.table.sample_excluding(target, self.sample_size)
