@@ -41,6 +41,26 @@ class AliasTable:
         self.weights = _check_weights(weights)
         self.prob, self.alias = build_alias(self.weights)
         self.state = make_state(seed)
+        self._build_heavy_fallback()
+
+    def _build_heavy_fallback(self):
+        """A second table without the heaviest id, used when that id is excluded.
+
+        ``sample_excluding`` rejects draws equal to the excluded id, which takes
+        1 / (1 - p) tries on average: unbounded as p nears 1 (weights like
+        [1e9, 1]). Only one id can have p > 1/2, so drawing its rows from a
+        table that leaves it out bounds the expected tries by 2 for every id.
+        """
+        self._heavy = -1
+        self._rest = None
+        heavy = int(np.argmax(self.weights))
+        total = self.weights.sum()
+        if self.weights[heavy] <= 0.5 * total or np.count_nonzero(self.weights) < 2:
+            return
+        rest = self.weights.copy()
+        rest[heavy] = 0.0
+        self._heavy = heavy
+        self._rest = build_alias(rest)
 
     def __len__(self):
         return self.prob.shape[0]
@@ -77,6 +97,17 @@ class AliasTable:
         if k and positive.size == 1 and np.any(flat == positive[0]):
             raise ValueError(
                 f"cannot exclude id {positive[0]}: it is the only id with positive weight")
+        if self._heavy >= 0 and k:
+            hit = flat == self._heavy
+            if hit.any():
+                out = np.empty((flat.size, k), dtype=np.int32)
+                out[~hit] = alias_sample_excluding(self.prob, self.alias, flat[~hit], k,
+                                                   self.state)
+                rest_prob, rest_alias = self._rest
+                n_hit = int(np.count_nonzero(hit))
+                out[hit] = alias_sample(rest_prob, rest_alias, n_hit * k,
+                                        self.state).reshape(n_hit, k)
+                return out.reshape(ex.shape + (k,))
         out = alias_sample_excluding(self.prob, self.alias, flat, k, self.state)
         return out.reshape(ex.shape + (k,))
 

@@ -97,20 +97,44 @@ def scatter_add_sparse(ids, dout):
 
 @njit(cache=True, nogil=True)
 def gather_dot(W, ids, h):
-    """``sum(W[ids[r]] * h[r])`` for each row r: the scores of EmbeddingDot.
+    """The rows ``W[ids]`` and their row-wise dot products with ``h``: EmbeddingDot's forward.
 
-    ``ids`` is 1-D of length n, ``h`` is (n, d). Returns an array of length n
-    in the dtype of h; the sums are accumulated in float64.
+    ``ids`` is 1-D of length n, ``h`` is (n, d). Returns ``(rows, scores)``:
+    rows (n, d) in the dtype of W, scores (n,) in the dtype of h, each dot
+    product accumulated in float64.
     """
     n = ids.shape[0]
     d = W.shape[1]
-    out = np.empty(n, dtype=h.dtype)
+    rows = np.empty((n, d), dtype=W.dtype)
+    scores = np.empty(n, dtype=h.dtype)
     for r in range(n):
         i = ids[r]
         acc = 0.0
         for j in range(d):
-            acc += W[i, j] * h[r, j]
-        out[r] = acc
+            w = W[i, j]
+            rows[r, j] = w
+            acc += w * h[r, j]
+        scores[r] = acc
+    return rows, scores
+
+
+@njit(cache=True, nogil=True)
+def gather_mean(W, ids):
+    """For ids of shape (n, c): the mean of the c rows ``W[ids[r, :]]`` for each r.
+
+    This is the CBOW hidden layer. Returns (n, d) in the dtype of W.
+    """
+    n, c = ids.shape
+    d = W.shape[1]
+    out = np.zeros((n, d), dtype=W.dtype)
+    scale = 1.0 / c
+    for r in range(n):
+        for k in range(c):
+            i = ids[r, k]
+            for j in range(d):
+                out[r, j] += W[i, j]
+        for j in range(d):
+            out[r, j] *= scale
     return out
 
 
