@@ -21,8 +21,9 @@ import glob
 import os
 
 from numbaw2v.corpora import registry
+from numbaw2v.corpora import download as _download
 from numbaw2v.corpora.download import (ChecksumError, DownloadError, HTTPStatusError,
-                                       OfflineError, download, extracted, verify)
+                                       OfflineError, extracted, verify)
 from numbaw2v.corpora.normalise import iter_line_pieces, normalise_file
 from numbaw2v.corpora.registry import Corpus, UnknownCorpusError
 from numbaw2v.fileio import open_binary
@@ -91,8 +92,8 @@ def _fetch_download(entry, timeout, progress):
     errors = []
     for url in entry.urls:
         try:
-            return download(url, dest, sha256=entry.sha256, md5=entry.md5, size=entry.size,
-                            timeout=timeout, progress=progress)
+            return _download.download(url, dest, sha256=entry.sha256, md5=entry.md5, size=entry.size,
+                                       timeout=timeout, progress=progress)
         except DownloadError as exc:
             errors.append(exc)
     if all(isinstance(e, OfflineError) for e in errors):

@@ -119,12 +119,12 @@ def iter_line_pieces(fh, block=BLOCK):
         yield pending, True
 
 
-def normalise_stream(fin, fout):
+def normalise_stream(fin, fout, block=BLOCK):
     """Normalise binary stream ``fin`` into text stream ``fout``; return (paragraphs, words)."""
     paragraphs = words = 0
     open_paragraph = False
     continued = False          # the previous piece did not end its line
-    for piece, ends_line in iter_line_pieces(fin):
+    for piece, ends_line in iter_line_pieces(fin, block):
         text = piece.decode("utf-8", errors="replace")
         if not continued and ends_line and not text.strip():
             if open_paragraph:
@@ -154,7 +154,7 @@ def _open_text_out(tmp, final):
     return opener(tmp, "wt", encoding="ascii", newline="\n")
 
 
-def normalise_file(src, dst):
+def normalise_file(src, dst, block=BLOCK):
     """Normalise file ``src`` into ``dst`` (written atomically); return (paragraphs, words).
 
     ``src`` may be plain/.gz/.bz2/.xz; ``dst`` is compressed by its extension.
@@ -164,4 +164,4 @@ def normalise_file(src, dst):
         raise ValueError(f"{dst}: output must differ from the input")
     with open_binary(src) as fin, atomic_output(dst) as tmp:
         with _open_text_out(tmp, dst) as fout:
-            return normalise_stream(fin, fout)
+            return normalise_stream(fin, fout, block)
