@@ -1,0 +1,349 @@
+"""Word-vector benchmarks: Google-style analogies and word-pair similarity.
+
+Both follow the rules of gensim's ``KeyedVectors.evaluate_word_analogies`` and
+``evaluate_word_pairs`` so that numbers can be compared across the two
+libraries:
+
+- only the first ``restrict_vocab`` words of the vocabulary take part; with
+  ``case_insensitive`` words are compared upper-cased, and a word written in
+  several cases stands for its first (most frequent) row;
+- a question or pair with a word outside that vocabulary is skipped, or with
+  ``dummy4unknown`` counted as wrong / given similarity 0;
+- an analogy ``a : b :: c : ?`` is answered by 3CosAdd over unit vectors: the
+  rows of a, b, c are never answers, and of the five best remaining rows the
+  first that is not a case variant of a, b or c is the prediction.
+
+Analogy questions are answered in batches with one matrix product per batch.
+Pearson and Spearman correlations and their two-sided p-values are computed
+here with NumPy alone (Student t through the regularised incomplete beta
+function), so SciPy is not needed.
+"""
+import logging
+import math
+import os
+
+import numpy as np
+
+from numbaw2v.fileio import open_binary
+
+logger = logging.getLogger(__name__)
+
+TOTAL_SECTION = "Total accuracy"
+_CANDIDATES = 5                 # answers inspected per question, as in gensim
+_SCORE_BUDGET = 1 << 24         # float32 scores held at once while answering a batch
+
+
+# --------------------------------------------------------------- vocabulary view
+class _RestrictedVocab:
+    """The first ``restrict_vocab`` words, optionally folded to upper case.
+
+    ``lookup`` maps a (folded) word to its first row; ``canon[i]`` is the row
+    that row i's folded word maps to.
+    """
+
+    def __init__(self, kv, restrict_vocab, case_insensitive):
+        limit = len(kv) if restrict_vocab is None else max(0, min(int(restrict_vocab), len(kv)))
+        keys = kv.index_to_key[:limit]
+        folded = list(map(str.upper, keys)) if case_insensitive else keys
+        self.size = limit
+        self.fold = str.upper if case_insensitive else (lambda w: w)
+        self.lookup = dict(zip(reversed(folded), range(limit - 1, -1, -1)))
+        self.canon = np.fromiter(map(self.lookup.__getitem__, folded), dtype=np.int64, count=limit)
+
+    def rows(self, words):
+        """Row of each (already folded) word, -1 when outside the vocabulary."""
+        get = self.lookup.get
+        return np.fromiter((get(w, -1) for w in words), dtype=np.int64, count=len(words))
+
+
+# -------------------------------------------------------------------- analogies
+def read_analogies(path):
+    """Sections of an analogy file as a list of ``(name, [(a, b, c, d), ...])``.
+
+    Section headers are lines starting with ': '; lines without exactly four
+    words are skipped. A question before the first header raises ValueError.
+    """
+    sections = []
+    with open_binary(path) as fin:
+        for line_no, raw in enumerate(fin, start=1):
+            try:
+                line = raw.decode("utf8")
+            except UnicodeDecodeError as err:
+                raise ValueError(f"{path}: line {line_no}: not valid UTF-8 ({err.reason})") from None
+            if line.startswith(": "):
+                sections.append((line.lstrip(": ").strip(), []))
+                continue
+            if not sections:
+                raise ValueError(f"{path}: line {line_no}: a question before the first ': section' header")
+            words = line.split()
+            if len(words) != 4:
+                logger.info("skipping line %d of %s: not four words", line_no, path)
+                continue
+            sections[-1][1].append(tuple(words))
+    return sections
+
+
+def answer_analogies(kv, questions, restrict_vocab=300000, case_insensitive=True):
+    """Answer ``a : b :: c : ?`` questions with 3CosAdd over the restricted vocabulary.
+
+    Returns ``(known, correct)``: boolean arrays telling for each question whether
+    all four words are in the vocabulary and whether the prediction equals d.
+    """
+    vocab = _RestrictedVocab(kv, restrict_vocab, case_insensitive)
+    flat = [vocab.fold(w) for q in questions for w in q]
+    rows = vocab.rows(flat).reshape(len(questions), 4)
+    known = (rows >= 0).all(axis=1) if len(questions) else np.zeros(0, dtype=bool)
+    correct = np.zeros(len(questions), dtype=bool)
+    todo = np.flatnonzero(known)
+    if len(todo) and vocab.size:
+        unit = kv.fill_norms()[: vocab.size]
+        batch = max(1, _SCORE_BUDGET // vocab.size)
+        for start in range(0, len(todo), batch):
+            chosen = todo[start:start + batch]
+            correct[chosen] = _answer_batch(unit, vocab.canon, rows[chosen])
+    return known, correct
+
+
+def _answer_batch(unit, canon, rows):
+    """Predictions for one batch of known questions (rows: (n, 4) canonical rows)."""
+    a, b, c, expected = rows.T
+    query = unit[b] + unit[c] - unit[a]
+    norms = np.linalg.norm(query, axis=1, keepdims=True)
+    query /= np.maximum(norms, np.finfo(np.float32).tiny)
+    scores = query @ unit.T
+    line = np.arange(len(rows))
+    for col in (a, b, c):
+        scores[line, col] = -np.inf
+    # the best few rows by repeated argmax: sorted, and much cheaper than argpartition here
+    k = min(_CANDIDATES, scores.shape[1])
+    top = np.empty((len(rows), k), dtype=np.int64)
+    exists = np.empty((len(rows), k), dtype=bool)
+    for j in range(k):
+        best = np.argmax(scores, axis=1)
+        top[:, j] = best
+        exists[:, j] = np.isfinite(scores[line, best])
+        scores[line, best] = -np.inf
+    cand = canon[top]
+    usable = exists & (cand != a[:, None]) & (cand != b[:, None]) & (cand != c[:, None])
+    first = np.argmax(usable, axis=1)
+    n_exist = exists.sum(axis=1)
+    # no usable candidate: gensim keeps the last one it looked at (or none at all)
+    fallback = np.where(n_exist > 0, cand[line, np.maximum(n_exist - 1, 0)], -1)
+    predicted = np.where(usable.any(axis=1), cand[line, first], fallback)
+    return predicted == expected
+
+
+def analogy_report(kv, path, restrict_vocab=300000, case_insensitive=True, dummy4unknown=False):
+    """Everything an analogy run measures, as a dict.
+
+    Keys: 'score' (total accuracy), 'sections' (gensim-shaped list, last entry
+    'Total accuracy'), 'questions' (valid lines), 'oov' (questions with an
+    unknown word) and 'summary' (see :func:`summarize_analogies`).
+    """
+    parsed = read_analogies(path)
+    questions = [q for _, qs in parsed for q in qs]
+    if not questions:
+        raise ValueError(f"{path}: no analogy questions found")
+    known, correct = answer_analogies(kv, questions, restrict_vocab, case_insensitive)
+    fold = str.upper if case_insensitive else (lambda w: w)
+    sections, i = [], 0
+    for name, qs in parsed:
+        section = {"section": name, "correct": [], "incorrect": []}
+        for q in qs:
+            entry = tuple(fold(w) for w in q)
+            if correct[i]:
+                section["correct"].append(entry)
+            elif known[i] or dummy4unknown:
+                section["incorrect"].append(entry)
+            i += 1
+        sections.append(section)
+        _log_section(section)
+    total = {"section": TOTAL_SECTION,
+             "correct": [q for s in sections for q in s["correct"]],
+             "incorrect": [q for s in sections for q in s["incorrect"]]}
+    sections.append(total)
+    oov = int((~known).sum())
+    logger.info("analogy questions with out-of-vocabulary words: %.1f%%", 100.0 * oov / len(questions))
+    score = _log_section(total)
+    return {"score": score, "sections": sections, "questions": len(questions), "oov": oov,
+            "summary": summarize_analogies(sections)}
+
+
+def evaluate_word_analogies(kv, path, restrict_vocab=300000, case_insensitive=True, dummy4unknown=False):
+    """Accuracy on an analogy file in the Google format (``: section`` headers, ``a b c d`` lines).
+
+    Returns ``(score, sections)`` shaped like gensim's: ``sections`` is a list of
+    dicts with 'section', 'correct' and 'incorrect' (lists of 4-tuples), the last
+    one being 'Total accuracy'; ``score`` is the total accuracy.
+    """
+    report = analogy_report(kv, path, restrict_vocab, case_insensitive, dummy4unknown)
+    return report["score"], report["sections"]
+
+
+def section_accuracy(section):
+    """Share of correct answers in a section dict (0.0 when it has none)."""
+    done = len(section["correct"]) + len(section["incorrect"])
+    return len(section["correct"]) / done if done else 0.0
+
+
+def summarize_analogies(sections):
+    """Per-section and semantic / syntactic / total counts and accuracies.
+
+    Sections whose name starts with 'gram' (as in the Google set) are syntactic,
+    the others semantic. Returns ``{'sections': [...], 'semantic': {...},
+    'syntactic': {...}, 'total': {...}}``, each entry with 'correct', 'total'
+    and 'accuracy'.
+    """
+    def entry(name, correct, total):
+        return {"section": name, "correct": correct, "total": total,
+                "accuracy": correct / total if total else 0.0}
+
+    rows, groups = [], {"semantic": [0, 0], "syntactic": [0, 0]}
+    for s in sections:
+        if s["section"] == TOTAL_SECTION:
+            continue
+        ok, done = len(s["correct"]), len(s["correct"]) + len(s["incorrect"])
+        rows.append(entry(s["section"], ok, done))
+        group = groups["syntactic" if s["section"].startswith("gram") else "semantic"]
+        group[0] += ok
+        group[1] += done
+    total = [groups["semantic"][0] + groups["syntactic"][0], groups["semantic"][1] + groups["syntactic"][1]]
+    return {"sections": rows,
+            "semantic": entry("semantic", *groups["semantic"]),
+            "syntactic": entry("syntactic", *groups["syntactic"]),
+            "total": entry("total", *total)}
+
+
+def _log_section(section):
+    score = section_accuracy(section)
+    done = len(section["correct"]) + len(section["incorrect"])
+    if done:
+        logger.info("%s: %.1f%% (%d/%d)", section["section"], 100.0 * score, len(section["correct"]), done)
+    return score
+
+
+# ------------------------------------------------------------------- word pairs
+def read_word_pairs(path, delimiter="\t"):
+    """``(word1, word2, score)`` triples of a similarity file; '#' lines and malformed lines are skipped."""
+    triples = []
+    with open_binary(path) as fin:
+        for line_no, raw in enumerate(fin, start=1):
+            try:
+                line = raw.decode("utf8")
+            except UnicodeDecodeError as err:
+                raise ValueError(f"{path}: line {line_no}: not valid UTF-8 ({err.reason})") from None
+            if line.startswith("#"):
+                continue
+            fields = line.split(delimiter)
+            try:
+                w1, w2, score = fields
+                triples.append((w1, w2, float(score)))
+            except ValueError:
+                logger.info("skipping line %d of %s: not 'word%sword%sscore'", line_no, path,
+                            delimiter, delimiter)
+    return triples
+
+
+def evaluate_word_pairs(kv, path, delimiter="\t", restrict_vocab=300000, case_insensitive=True,
+                        dummy4unknown=False):
+    """Correlation of cosine similarities with human scores.
+
+    Returns ``((pearson_r, p), (spearman_r, p), oov_percent)`` like gensim: the
+    p-values are two-sided; ``oov_percent`` is the share of pairs with an unknown
+    word (relative to the pairs used when ``dummy4unknown``).
+    """
+    triples = read_word_pairs(path, delimiter)
+    vocab = _RestrictedVocab(kv, restrict_vocab, case_insensitive)
+    rows = vocab.rows([vocab.fold(w) for t in triples for w in t[:2]]).reshape(len(triples), 2)
+    gold = np.array([t[2] for t in triples], dtype=np.float64)
+    known = (rows >= 0).all(axis=1)
+    unit = kv.fill_norms()
+    model = np.zeros(len(triples), dtype=np.float64)
+    ia, ib = rows[known].T
+    model[known] = np.einsum("ij,ij->i", unit[ia], unit[ib])
+    keep = np.ones(len(triples), dtype=bool) if dummy4unknown else known
+    gold, model = gold[keep], model[keep]
+    if not len(gold):
+        raise ValueError(f"{path}: no usable word pairs (bad format, or every pair has an unknown word)")
+    oov = int((~known).sum())
+    oov_ratio = 100.0 * oov / (len(gold) if dummy4unknown else len(gold) + oov)
+    pearson, spearman = pearson_r(gold, model), spearman_r(gold, model)
+    logger.info("%s: Pearson %.4f, Spearman %.4f, pairs with unknown words %.1f%%",
+                os.fspath(path), pearson[0], spearman[0], oov_ratio)
+    return pearson, spearman, oov_ratio
+
+
+# ------------------------------------------------------------------- statistics
+def rank_average(values):
+    """1-based ranks, tied values sharing the mean of their ranks."""
+    values = np.asarray(values)
+    order = np.argsort(values, kind="mergesort")
+    ordered = values[order]
+    starts_group = np.r_[True, ordered[1:] != ordered[:-1]]
+    group = np.cumsum(starts_group) - 1
+    starts = np.flatnonzero(starts_group)
+    ends = np.r_[starts[1:], len(values)]
+    ranks = np.empty(len(values), dtype=np.float64)
+    ranks[order] = ((starts + ends - 1) / 2.0 + 1.0)[group]
+    return ranks
+
+
+def pearson_r(x, y):
+    """Pearson correlation and its two-sided p-value (NaN when undefined)."""
+    x = np.asarray(x, dtype=np.float64) - np.mean(x)
+    y = np.asarray(y, dtype=np.float64) - np.mean(y)
+    denom = math.sqrt(float(x @ x) * float(y @ y))
+    if denom == 0.0:
+        return float("nan"), float("nan")
+    r = max(-1.0, min(1.0, float(x @ y) / denom))
+    return r, correlation_pvalue(r, len(x))
+
+
+def spearman_r(x, y):
+    """Spearman rank correlation (average ranks for ties) and its two-sided p-value."""
+    return pearson_r(rank_average(x), rank_average(y))
+
+
+def correlation_pvalue(r, n):
+    """Two-sided p-value of a correlation r over n pairs (t test with n - 2 degrees of freedom).
+
+    With t = r sqrt(df / (1 - r^2)), P(|T| >= |t|) equals I_{1 - r^2}(df / 2, 1 / 2).
+    """
+    df = n - 2
+    if df <= 0 or math.isnan(r):
+        return float("nan")
+    if abs(r) >= 1.0:
+        return 0.0
+    return regularized_beta(1.0 - r * r, df / 2.0, 0.5)
+
+
+def regularized_beta(x, a, b):
+    """The regularised incomplete beta function I_x(a, b) for a, b > 0 and 0 <= x <= 1."""
+    if x <= 0.0:
+        return 0.0
+    if x >= 1.0:
+        return 1.0
+    log_front = (math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
+                 + a * math.log(x) + b * math.log1p(-x))
+    if x < (a + 1.0) / (a + b + 2.0):
+        return math.exp(log_front) * _beta_fraction(x, a, b) / a
+    return 1.0 - math.exp(log_front) * _beta_fraction(1.0 - x, b, a) / b
+
+
+def _beta_fraction(x, a, b, max_terms=500, eps=1e-16):
+    """Continued fraction of the incomplete beta function, evaluated by the modified Lentz method."""
+    tiny = 1e-300
+    c, d = 1.0, 1.0 - (a + b) * x / (a + 1.0)
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    result = d
+    for m in range(1, max_terms + 1):
+        for coef in (m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
+                     -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))):
+            d = 1.0 + coef * d
+            d = 1.0 / (d if abs(d) > tiny else tiny)
+            c = 1.0 + coef / c
+            c = c if abs(c) > tiny else tiny
+            result *= c * d
+        if abs(c * d - 1.0) < eps:
+            break
+    return result
