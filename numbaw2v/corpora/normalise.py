@@ -27,6 +27,7 @@ import unicodedata
 from numbaw2v.fileio import atomic_output, compression_of, open_binary
 
 BLOCK = 1 << 20
+GIVE_UP = 16 << 20     # bytes without a separator after which a line is cut anyway
 
 _DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
@@ -65,9 +66,12 @@ def normalise_words(text):
 
 
 def normalise_text(text):
-    """Normalise a whole string: one output line per blank-line-separated paragraph."""
+    """Normalise a whole string: one output line per blank-line-separated paragraph.
+
+    Lines end at '\\n' only (a '\\r' is just whitespace), as in the streaming reader.
+    """
     paragraphs, current = [], []
-    for line in text.splitlines():
+    for line in text.split("\n"):
         if line.strip():
             current.extend(normalise_words(line))
         else:
@@ -94,12 +98,25 @@ def _safe_cut(data):
     return 0
 
 
-def iter_line_pieces(fh, block=BLOCK):
+def _utf8_boundary(data):
+    """Largest cut <= len(data) that does not split a UTF-8 sequence."""
+    i = len(data) - 1
+    while i >= 0 and data[i] & 0xC0 == 0x80:       # step back over continuation bytes
+        i -= 1
+    if i < 0:
+        return len(data)                             # nothing but stray continuations
+    lead = data[i]
+    need = 1 if lead < 0xC0 else 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+    return len(data) if len(data) - i >= need else i
+
+
+def iter_line_pieces(fh, block=BLOCK, give_up=GIVE_UP):
     """Yield ``(bytes_piece, ends_line)`` from a binary stream, in bounded memory.
 
     A line shorter than ``block`` comes as one piece; a longer one is cut at
     ASCII non-letter bytes into several pieces, all but the last with
-    ``ends_line=False``.  The newline itself is not included.
+    ``ends_line=False``.  Only a run of ``give_up`` bytes without any such byte
+    is cut elsewhere (at a UTF-8 character boundary).  Newlines are not included.
     """
     pending = b""
     while True:
@@ -112,9 +129,12 @@ def iter_line_pieces(fh, block=BLOCK):
         for line in lines:
             yield line, True
         if len(pending) >= block:
-            cut = _safe_cut(pending) or len(pending)   # no safe cut in 1 MB: give up on it
-            yield pending[:cut], False
-            pending = pending[cut:]
+            cut = _safe_cut(pending)
+            if not cut and len(pending) >= give_up:
+                cut = _utf8_boundary(pending)
+            if cut:
+                yield pending[:cut], False
+                pending = pending[cut:]
     if pending:
         yield pending, True
 
@@ -123,21 +143,22 @@ def normalise_stream(fin, fout, block=BLOCK):
     """Normalise binary stream ``fin`` into text stream ``fout``; return (paragraphs, words)."""
     paragraphs = words = 0
     open_paragraph = False
-    continued = False          # the previous piece did not end its line
+    line_has_text = False      # the current input line has a non-space character so far
     for piece, ends_line in iter_line_pieces(fin, block):
         text = piece.decode("utf-8", errors="replace")
-        if not continued and ends_line and not text.strip():
-            if open_paragraph:
+        if not line_has_text and text.strip():
+            line_has_text = True
+        toks = normalise_words(text)
+        if toks:
+            fout.write((" " if open_paragraph else "") + " ".join(toks))
+            words += len(toks)
+            open_paragraph = True
+        if ends_line:
+            if not line_has_text and open_paragraph:      # a blank line ends the paragraph
                 fout.write("\n")
                 paragraphs += 1
                 open_paragraph = False
-        else:
-            toks = normalise_words(text)
-            if toks:
-                fout.write((" " if open_paragraph else "") + " ".join(toks))
-                words += len(toks)
-                open_paragraph = True
-        continued = not ends_line
+            line_has_text = False
     if open_paragraph:
         fout.write("\n")
         paragraphs += 1
