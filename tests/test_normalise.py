@@ -149,3 +149,10 @@ def test_separator_free_runs_are_cut_only_at_character_boundaries(text):
     assert len(pieces) > 1                                   # the run was cut
     assert all(not ends for _, ends in pieces[:-1]) and pieces[-1][1]
     assert "".join(p.decode("utf-8") for p, _ in pieces) == text   # strict decode: no split
+
+
+def test_lines_mode_keeps_every_non_empty_line_as_a_paragraph():
+    raw = b"One.\nTwo, 3\n\n--\nFour\n"
+    out = io.StringIO()
+    assert nz.normalise_stream(io.BytesIO(raw), out, block=3, lines=True) == (3, 4)
+    assert out.getvalue() == "one\ntwo three\nfour\n"

@@ -35,6 +35,8 @@ def register(subparsers):
     p = sub.add_parser("normalise", help="raw text -> text8-style training text (streaming)")
     p.add_argument("input", metavar="IN", help="plain, .gz, .bz2 or .xz text")
     p.add_argument("output", metavar="OUT", help="written atomically; .gz/.bz2/.xz compress")
+    p.add_argument("--lines", action="store_true",
+                   help="each input line is a paragraph (default: blank lines separate them)")
 
     parser.set_defaults(func=run)
     return parser
@@ -74,7 +76,7 @@ def _dispatch(args, out):
         print(corpora.path(args.name, fetch=not args.no_fetch, timeout=args.timeout,
                            progress=True), file=out)
     elif command == "normalise":
-        paragraphs, words = normalise_file(args.input, args.output)
+        paragraphs, words = normalise_file(args.input, args.output, lines=args.lines)
         print(f"{args.output}: {paragraphs} paragraphs, {words} words", file=sys.stderr)
     else:
         raise ValueError(f"unknown corpora command {command!r}")

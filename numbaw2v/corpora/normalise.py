@@ -10,7 +10,9 @@ The rules, applied to every character:
 
 Paragraphs: blank (or whitespace-only) lines separate paragraphs; the lines of
 one paragraph are joined, and each paragraph becomes one output line.  A line
-that holds only punctuation is not blank and does not end a paragraph.
+that holds only punctuation is not blank and does not end a paragraph.  Input
+that already has one paragraph per line (no blank lines between them) is
+normalised with ``lines=True`` (command line: ``--lines``) to keep its lines.
 
 Input may be plain, .gz, .bz2 or .xz (by extension); it is read in fixed-size
 blocks, so neither a huge file nor a huge single line (text8 is one 100 MB line)
@@ -139,8 +141,12 @@ def iter_line_pieces(fh, block=BLOCK, give_up=GIVE_UP):
         yield pending, True
 
 
-def normalise_stream(fin, fout, block=BLOCK):
-    """Normalise binary stream ``fin`` into text stream ``fout``; return (paragraphs, words)."""
+def normalise_stream(fin, fout, block=BLOCK, lines=False):
+    """Normalise binary stream ``fin`` into text stream ``fout``; return (paragraphs, words).
+
+    With ``lines=True`` every input line is a paragraph of its own (for input
+    that already has one paragraph per line); otherwise blank lines separate them.
+    """
     paragraphs = words = 0
     open_paragraph = False
     line_has_text = False      # the current input line has a non-space character so far
@@ -154,7 +160,7 @@ def normalise_stream(fin, fout, block=BLOCK):
             words += len(toks)
             open_paragraph = True
         if ends_line:
-            if not line_has_text and open_paragraph:      # a blank line ends the paragraph
+            if open_paragraph and (lines or not line_has_text):   # paragraph ends here
                 fout.write("\n")
                 paragraphs += 1
                 open_paragraph = False
@@ -175,14 +181,15 @@ def _open_text_out(tmp, final):
     return opener(tmp, "wt", encoding="ascii", newline="\n")
 
 
-def normalise_file(src, dst, block=BLOCK):
+def normalise_file(src, dst, block=BLOCK, lines=False):
     """Normalise file ``src`` into ``dst`` (written atomically); return (paragraphs, words).
 
     ``src`` may be plain/.gz/.bz2/.xz; ``dst`` is compressed by its extension.
+    ``lines=True``: each input line is one paragraph (see :func:`normalise_stream`).
     """
     src, dst = os.fspath(src), os.fspath(dst)
     if os.path.abspath(src) == os.path.abspath(dst):
         raise ValueError(f"{dst}: output must differ from the input")
     with open_binary(src) as fin, atomic_output(dst) as tmp:
         with _open_text_out(tmp, dst) as fout:
-            return normalise_stream(fin, fout, block)
+            return normalise_stream(fin, fout, block, lines)
