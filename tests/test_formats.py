@@ -1,0 +1,220 @@
+"""word2vec binary/text and native .npz files: exact round trips, limits, damage reports."""
+import gzip
+import os
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from numbaw2v.vectors import KeyedVectors, format_of
+
+
+def make_kv(n=50, d=7, seed=0, counts=True):
+    rng = np.random.default_rng(seed)
+    vectors = rng.standard_normal((n, d)).astype(np.float32)
+    vectors[0, :3] = [0.1, -0.0, 3.4028235e38]               # awkward values must survive too
+    vectors[1, :2] = [1e-45, -1.1754944e-38]                 # smallest subnormal, smallest normal
+    keys = [f"w{i}" for i in range(n - 3)] + ["naïve", "日本語", "e\u0301"]
+    return KeyedVectors(vectors, keys, counts=np.arange(n, 0, -1) * 10 if counts else None)
+
+
+def same_bits(a, b):
+    return a.shape == b.shape and np.array_equal(a.view(np.uint32), b.view(np.uint32))
+
+
+@pytest.mark.parametrize("name, binary", [
+    ("v.bin", True), ("v.txt", False), ("v.vec", False), ("v.bin.gz", True), ("v.txt.bz2", False),
+    ("v.bin.xz", True),
+])
+def test_word2vec_round_trip_is_bit_exact(tmp_path, name, binary):
+    kv = make_kv()
+    path = tmp_path / name
+    kv.save_word2vec_format(path, binary=binary)
+    back = KeyedVectors.load_word2vec_format(path)        # format guessed from the extension
+    assert back.index_to_key == kv.index_to_key
+    assert same_bits(back.vectors, kv.vectors)
+    explicit = KeyedVectors.load_word2vec_format(path, binary=binary)
+    assert same_bits(explicit.vectors, kv.vectors)
+
+
+def test_binary_layout_is_the_c_tool_layout(tmp_path):
+    kv = KeyedVectors(np.array([[1.0, -2.0], [0.5, 4.0]], dtype=np.float32), ["a", "bé"])
+    path = tmp_path / "v.bin"
+    kv.save_word2vec_format(path, binary=True)
+    expected = (b"2 2\n" + b"a " + np.array([1.0, -2.0], "<f4").tobytes() + b"\n"
+                + "bé ".encode() + np.array([0.5, 4.0], "<f4").tobytes() + b"\n")
+    assert path.read_bytes() == expected
+
+
+def test_text_layout(tmp_path):
+    kv = KeyedVectors(np.array([[1.0, -2.5], [0.1, 4.0]], dtype=np.float32), ["a", "b"])
+    path = tmp_path / "v.txt"
+    kv.save_word2vec_format(path, binary=False)
+    lines = path.read_text().splitlines()
+    assert lines[0] == "2 2" and lines[1] == "a 1 -2.5" and lines[2].startswith("b 0.100000001 4")
+
+
+@pytest.mark.parametrize("binary", [True, False])
+def test_format_guessed_from_content_without_extension(tmp_path, binary):
+    kv = make_kv()
+    path = tmp_path / "vectors"
+    kv.save_word2vec_format(path, binary=binary)
+    assert same_bits(KeyedVectors.load_word2vec_format(path).vectors, kv.vectors)
+
+
+@pytest.mark.parametrize("binary", [True, False])
+def test_limit_reads_and_writes_a_prefix(tmp_path, binary):
+    kv = make_kv()
+    path = tmp_path / "v.bin"
+    kv.save_word2vec_format(path, binary=binary)
+    head = KeyedVectors.load_word2vec_format(path, binary=binary, limit=5)
+    assert head.index_to_key == kv.index_to_key[:5] and same_bits(head.vectors, kv.vectors[:5])
+    kv.save_word2vec_format(path, binary=binary, limit=3)
+    assert len(KeyedVectors.load_word2vec_format(path, binary=binary)) == 3
+
+
+def test_reads_c_tool_text_with_trailing_spaces_and_binary_without_newlines(tmp_path):
+    text = tmp_path / "c.txt"
+    text.write_bytes(b"2 3\nthe 0.5 -1 2 \nof 1e-3 0 7 \n")
+    kv = KeyedVectors.load_word2vec_format(text)
+    np.testing.assert_array_equal(kv["of"], np.array([1e-3, 0, 7], dtype=np.float32))
+    binary = tmp_path / "g.bin"         # gensim writes no newline after each vector
+    binary.write_bytes(b"2 2\n" + b"a " + np.array([1, 2], "<f4").tobytes()
+                       + b"b " + np.array([3, 4], "<f4").tobytes())
+    kv = KeyedVectors.load_word2vec_format(binary)
+    assert kv.index_to_key == ["a", "b"] and kv["b"].tolist() == [3.0, 4.0]
+
+
+def test_repeated_word_keeps_first_vector(tmp_path):
+    path = tmp_path / "dup.txt"
+    path.write_text("3 1\na 1\nb 2\na 3\n")
+    kv = KeyedVectors.load_word2vec_format(path)
+    assert kv.index_to_key == ["a", "b"] and kv["a"][0] == 1.0
+
+
+def test_native_round_trip_keeps_counts(tmp_path):
+    kv = make_kv()
+    path = tmp_path / "v.npz"
+    kv.save(path)
+    back = KeyedVectors.load(path)
+    assert back.index_to_key == kv.index_to_key and same_bits(back.vectors, kv.vectors)
+    np.testing.assert_array_equal(back.counts, kv.counts)
+    no_counts = make_kv(counts=False)
+    no_counts.save(path)
+    assert KeyedVectors.load(path).counts is None
+    with np.load(path, allow_pickle=False) as archive:      # nothing in it needs pickle
+        assert {"vectors", "keys_utf8", "key_offsets"} <= set(archive.files)
+
+
+def test_words_that_cannot_be_stored_are_refused_and_nothing_is_written(tmp_path):
+    kv = KeyedVectors(np.zeros((2, 2)), ["fine", "two words"])
+    path = tmp_path / "v.txt"
+    with pytest.raises(ValueError, match="two words"):
+        kv.save_word2vec_format(path, binary=False)
+    assert os.listdir(tmp_path) == []
+
+
+def test_failed_write_leaves_previous_file_intact(tmp_path, monkeypatch):
+    kv = make_kv()
+    path = tmp_path / "v.bin"
+    kv.save_word2vec_format(path)
+    before = path.read_bytes()
+    import numbaw2v.vectors as vectors_module
+
+    def boom(*args):
+        raise RuntimeError("disk full")
+    monkeypatch.setattr(vectors_module, "_write_binary_body", boom)
+    with pytest.raises(RuntimeError):
+        make_kv(seed=1).save_word2vec_format(path)
+    assert path.read_bytes() == before and os.listdir(tmp_path) == ["v.bin"]
+
+
+# ------------------------------------------------------------------ damage
+def saved(tmp_path, name, binary):
+    path = tmp_path / name
+    make_kv(n=10, d=4).save_word2vec_format(path, binary=binary)
+    return path
+
+
+def test_truncated_binary_names_file_word_and_offset(tmp_path):
+    path = saved(tmp_path, "v.bin", True)
+    data = path.read_bytes()
+    path.write_bytes(data[:-10])
+    with pytest.raises(ValueError, match=r"v\.bin.*word 9 \(byte offset \d+\)"):
+        KeyedVectors.load_word2vec_format(path)
+
+
+def test_truncated_compressed_binary(tmp_path):
+    path = saved(tmp_path, "v.bin", True)
+    gz = tmp_path / "v.bin.gz"
+    gz.write_bytes(gzip.compress(path.read_bytes()[:60]))
+    with pytest.raises(ValueError, match=r"v\.bin\.gz.*word \d"):
+        KeyedVectors.load_word2vec_format(gz)
+
+
+def test_truncated_text_names_the_line(tmp_path):
+    path = saved(tmp_path, "v.txt", False)
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join(lines[:7]))
+    with pytest.raises(ValueError, match=r"v\.txt: line 8: unexpected end of file"):
+        KeyedVectors.load_word2vec_format(path)
+
+
+@pytest.mark.parametrize("body, where", [
+    (b"2 3\na 1 2 3\nb 1 2\n", "line 3: expected a word and 3 values"),
+    (b"2 3\na 1 2 3\nb 1 x 3\n", "line 3: value 2 is not a number"),
+    (b"2 3\na 1 2 3\n\n", "line 3"),
+    (b"two three\na 1 2 3\n", "line 1: expected a header"),
+    (b"", "line 1: expected a header"),
+    (b"2 3\n\xff\xfe 1 2 3\nb 1 2 3\n", "line 2: word is not valid"),
+])
+def test_corrupt_text_names_file_and_line(tmp_path, body, where):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(body)
+    with pytest.raises(ValueError, match="bad.txt: " + where):
+        KeyedVectors.load_word2vec_format(path)
+
+
+def test_invalid_utf8_word_can_be_replaced(tmp_path):
+    path = tmp_path / "v.txt"
+    path.write_bytes(b"1 2\n\xffa 1 2\n")
+    kv = KeyedVectors.load_word2vec_format(path, unicode_errors="replace")
+    assert kv.index_to_key == ["\ufffda"]
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "missing"])
+def test_corrupt_native_file(tmp_path, damage):
+    path = tmp_path / "v.npz"
+    make_kv().save(path)
+    if damage == "truncate":
+        path.write_bytes(path.read_bytes()[:200])
+    elif damage == "garbage":
+        path.write_bytes(b"not a zip archive at all")
+    else:
+        np.savez(path, vectors=np.zeros((2, 2), np.float32))
+    with pytest.raises(ValueError, match=r"v\.npz"):
+        KeyedVectors.load(path)
+
+
+def test_missing_file_is_an_os_error_naming_it(tmp_path):
+    with pytest.raises(FileNotFoundError, match="nothere.bin"):
+        KeyedVectors.load_word2vec_format(tmp_path / "nothere.bin")
+
+
+def test_format_of():
+    assert format_of("a.bin") == "binary" and format_of("a.BIN.gz") == "binary"
+    assert format_of("a.txt.xz") == "text" and format_of("a.vec") == "text"
+    assert format_of("a.npz") == "native" and format_of("a.model") is None
+
+
+_finite32 = st.integers(0, 2**32 - 1).map(lambda b: np.array([b], np.uint32).view(np.float32)[0]) \
+    .filter(lambda f: np.isfinite(f))
+
+
+@settings(deadline=None, max_examples=30)
+@given(st.lists(_finite32, min_size=6, max_size=6), st.booleans())
+def test_any_finite_float32_round_trips(tmp_path_factory, values, binary):
+    path = tmp_path_factory.mktemp("rt") / ("v.bin" if binary else "v.txt")
+    kv = KeyedVectors(np.array(values, dtype=np.float32).reshape(2, 3), ["x", "y"])
+    kv.save_word2vec_format(path, binary=binary)
+    assert same_bits(KeyedVectors.load_word2vec_format(path).vectors, kv.vectors)
