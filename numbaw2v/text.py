@@ -1,0 +1,312 @@
+"""Streaming tokenisation of training text into provisional word ids.
+
+One pass over the input turns every token into a *provisional id* (ids given
+in first-seen order) and records how many tokens each sentence has. No Python
+string per token survives a block: tokens live as ``bytes`` only while their
+block is being mapped, and the ids go straight into an ``IdSink``.
+
+Three kinds of input are understood:
+- files (plain, .gz, .bz2, .xz): whitespace-separated tokens, one sentence per
+  line; a line may be arbitrarily long (text8 is one 100 MB line);
+- an iterable of token lists (``str``);
+- an iterable of integer id arrays (graph walks and the like).
+
+Files are tokenised by a compiled kernel with its own hash table
+(``numbaw2v.kernels.tokenize``). For iterables of Python strings the per-token
+work is done by C-level builtins (``map`` over ``dict.__getitem__``,
+``np.fromiter``). Python-level loops run over blocks, sentences and word
+types only, never over tokens.
+"""
+import itertools
+import os
+import tempfile
+
+import numpy as np
+
+from .fileio import open_binary
+from .kernels import tokenize as tok
+
+BLOCK_BYTES = 1 << 22          # 4 MiB of text per block
+BATCH_TOKENS = 1 << 20         # tokens per batch for iterable input
+_WHITESPACE = (b" ", b"\n", b"\t", b"\r", b"\x0b", b"\x0c")
+
+
+class IdSink:
+    """An append-only int32 array that spills to a temporary file past a memory budget."""
+
+    def __init__(self, memory_budget_bytes):
+        self.budget = int(memory_budget_bytes)
+        self.parts = []
+        self.size = 0
+        self.path = None
+        self._file = None
+
+    def append(self, ids):
+        ids = np.ascontiguousarray(ids, dtype=np.int32)
+        self.size += ids.shape[0]
+        if self._file is None and self.size * 4 > self.budget:
+            fd, self.path = tempfile.mkstemp(prefix="numbaw2v-ids-", suffix=".i32")
+            self._file = os.fdopen(fd, "wb")
+            for part in self.parts:
+                part.tofile(self._file)
+            self.parts = []
+        if self._file is not None:
+            ids.tofile(self._file)
+        else:
+            self.parts.append(ids)
+
+    def finish(self):
+        """The whole array: in memory, or a read-only memmap of the spill file."""
+        if self._file is None:
+            if not self.parts:
+                return np.empty(0, dtype=np.int32)
+            out = np.concatenate(self.parts) if len(self.parts) > 1 else self.parts[0]
+            self.parts = []
+            return out
+        self._file.close()
+        self._file = None
+        if self.size == 0:
+            return np.empty(0, dtype=np.int32)
+        return np.memmap(self.path, dtype=np.int32, mode="r", shape=(self.size,))
+
+
+class Scan:
+    """The result of one pass: types in first-seen order, their counts, ids and sentence lengths."""
+
+    def __init__(self, types, counts, ids, sentence_lengths, undecodable=0):
+        self.types = types                        # list of keys (str or int), index = provisional id
+        self.counts = counts                      # int64[len(types)]
+        self.ids = ids                            # int32[n_tokens] provisional ids (array or memmap)
+        self.sentence_lengths = sentence_lengths  # int64[n_sentences]
+        self.undecodable = undecodable            # token occurrences with invalid UTF-8
+
+    @property
+    def total_words(self):
+        return int(self.ids.shape[0])
+
+
+class _TypeTable:
+    """Maps tokens to provisional ids, assigning new ids in first-seen order."""
+
+    def __init__(self):
+        self.index = {}
+
+    def map_tokens(self, tokens):
+        index = self.index
+        new = [t for t in dict.fromkeys(tokens) if t not in index]  # loop over types of the batch
+        if new:
+            index.update(zip(new, range(len(index), len(index) + len(new))))
+        return np.fromiter(map(index.__getitem__, tokens), dtype=np.int32, count=len(tokens))
+
+    def types(self):
+        return list(self.index)
+
+
+class ByteTypeTable:
+    """Maps whitespace-separated tokens of raw bytes to type ids, in compiled code.
+
+    Wraps the hash-table arrays of ``numbaw2v.kernels.tokenize`` and grows them
+    when the kernel asks.
+    """
+
+    def __init__(self, types=1 << 16, arena_bytes=1 << 20):
+        self.slots = np.full(2 * types, -1, dtype=np.int32)
+        self.hashes = np.zeros(types, dtype=np.uint64)
+        self.offsets = np.zeros(types + 1, dtype=np.int64)
+        self.counts = np.zeros(types, dtype=np.int64)
+        self.arena = np.zeros(arena_bytes, dtype=np.uint8)
+        self.state = np.zeros(2, dtype=np.int64)
+
+    @property
+    def n_types(self):
+        return int(self.state[0])
+
+    def _grow(self, status):
+        if status == tok.GROW_TYPES:
+            n = self.hashes.shape[0] * 2
+            self.hashes = _resized(self.hashes, n)
+            self.offsets = _resized(self.offsets, n + 1)
+            self.counts = _resized(self.counts, n)
+        elif status == tok.GROW_ARENA:
+            self.arena = _resized(self.arena, self.arena.shape[0] * 2)
+        elif status == tok.GROW_SLOTS:
+            self.slots = np.full(self.slots.shape[0] * 2, -1, dtype=np.int32)
+            tok.rehash(self.slots, self.hashes, self.n_types)
+
+    def tokenize(self, body, pending):
+        """Type ids of the tokens in ``body`` (bytes ending at whitespace or end of input).
+
+        Returns (ids, lengths of lines completed in body, token count of the open line).
+        """
+        buf = np.frombuffer(body, dtype=np.uint8)
+        ids = np.empty(buf.shape[0] // 2 + 1, dtype=np.int32)
+        lines = np.empty(body.count(b"\n") + 1, dtype=np.int64)
+        pos = n_ids = n_lines = 0
+        while True:
+            status, pos, n_ids, n_lines, pending = tok.tokenize(
+                buf, pos, self.slots, self.hashes, self.offsets, self.counts, self.arena,
+                self.state, ids, n_ids, lines, n_lines, pending)
+            if status == tok.OK:
+                return ids[:n_ids], lines[:n_lines], pending
+            self._grow(status)
+
+    def types(self):
+        """The bytes of every type, in id order."""
+        arena, off = self.arena, self.offsets
+        return [arena[off[i]:off[i + 1]].tobytes() for i in range(self.n_types)]
+
+
+def _resized(arr, n):
+    out = np.zeros(n, dtype=arr.dtype)
+    out[: arr.shape[0]] = arr
+    return out
+
+
+def _last_whitespace(buf):
+    return max(buf.rfind(w) for w in _WHITESPACE)
+
+
+def _file_pieces(path):
+    """Yield pieces of a file's bytes, each ending at whitespace (the last at end of file)."""
+    carry = b""
+    with open_binary(path) as f:
+        while True:
+            data = f.read(BLOCK_BYTES)
+            if not data:
+                if carry:
+                    yield carry
+                return
+            buf = carry + data if carry else data
+            cut = _last_whitespace(buf)
+            if cut < 0:
+                carry = buf
+                continue
+            carry = buf[cut + 1:]
+            yield buf[: cut + 1]
+
+
+def _decode_types(raw_types, counts):
+    """Decode byte types as UTF-8 with replacement; merge types that decode alike.
+
+    Returns (keys, merged_counts, remap or None, undecodable occurrences).
+    """
+    keys = []
+    bad = 0
+    for i, t in enumerate(raw_types):
+        try:
+            keys.append(t.decode("utf-8"))
+        except UnicodeDecodeError:
+            keys.append(t.decode("utf-8", errors="replace"))
+            bad += int(counts[i])
+    if len(set(keys)) == len(keys):
+        return keys, counts, None, bad
+    first = {}
+    remap = np.empty(len(keys), dtype=np.int32)
+    for i, k in enumerate(keys):
+        remap[i] = first.setdefault(k, len(first))
+    merged = np.bincount(remap, weights=counts, minlength=len(first)).astype(np.int64)
+    return list(first), merged, remap, bad
+
+
+def scan_files(paths, memory_budget_bytes):
+    """One pass over text files -> Scan (keys are str; each line is a sentence)."""
+    table = ByteTypeTable()
+    sink = IdSink(memory_budget_bytes)
+    lengths = []
+    for path in paths:
+        pending = 0
+        for piece in _file_pieces(path):
+            ids, done, pending = table.tokenize(piece, pending)
+            sink.append(ids)
+            lengths.append(done)
+        lengths.append(np.array([pending], dtype=np.int64))  # a file's last line ends with it
+    ids = sink.finish()
+    counts = table.counts[: table.n_types].copy()
+    keys, counts, remap, bad = _decode_types(table.types(), counts)
+    if remap is not None:
+        ids = _apply_map(ids, remap, memory_budget_bytes)
+    return Scan(keys, counts, ids, np.concatenate(lengths), bad)
+
+
+def scan_iterable(sentences, memory_budget_bytes, vocab_size=None):
+    """One pass over an iterable of token lists or integer id arrays -> Scan."""
+    sink = IdSink(memory_budget_bytes)
+    lengths = []
+    table = None
+    int_mode = None
+    batch, batch_tokens = [], 0
+    max_id = -1
+
+    def flush():
+        nonlocal max_id
+        if not batch:
+            return
+        if int_mode:
+            arr = np.concatenate(batch)
+            if arr.size:
+                max_id = max(max_id, int(arr.max()))
+                if int(arr.min()) < 0:
+                    raise ValueError("sentences: integer ids must be >= 0")
+                if vocab_size is not None and max_id >= vocab_size:
+                    raise ValueError(f"sentences: id {max_id} is not below vocab_size={vocab_size}")
+            sink.append(arr.astype(np.int32))
+        else:
+            tokens = list(itertools.chain.from_iterable(batch))
+            if tokens:
+                sink.append(table.map_tokens(tokens))
+        batch.clear()
+
+    for n, sentence in enumerate(sentences):
+        if isinstance(sentence, (str, bytes)):
+            raise ValueError(
+                f"sentences[{n}] is a string: sentences must be lists of tokens "
+                "(split your text, or pass corpus_file=...)")
+        if int_mode is None and len(sentence):
+            int_mode = _is_int_sequence(sentence)
+            if not int_mode:
+                table = _TypeTable()
+        if int_mode:
+            arr = np.asarray(sentence)
+            if arr.ndim != 1 or (arr.size and not np.issubdtype(arr.dtype, np.integer)):
+                raise ValueError(f"sentences[{n}]: expected a 1-D array of integer ids")
+            batch.append(arr)
+        else:
+            if len(sentence) and not isinstance(sentence[0], str):
+                raise ValueError(
+                    f"sentences[{n}] holds {type(sentence[0]).__name__}, expected str tokens")
+            batch.append(sentence)
+        lengths.append(len(sentence))
+        batch_tokens += len(sentence)
+        if batch_tokens >= BATCH_TOKENS:
+            flush()
+            batch_tokens = 0
+    flush()
+    ids = sink.finish()
+    if int_mode:
+        n_types = vocab_size if vocab_size is not None else max_id + 1
+        keys = list(range(n_types))
+    else:
+        keys = table.types() if table is not None else []
+    counts = _count(ids, len(keys))
+    return Scan(keys, counts, ids, np.asarray(lengths, dtype=np.int64))
+
+
+def _is_int_sequence(sentence):
+    first = sentence[0]
+    return isinstance(first, (int, np.integer)) and not isinstance(first, bool)
+
+
+def _count(ids, n_types, block=1 << 24):
+    counts = np.zeros(n_types, dtype=np.int64)
+    for start in range(0, ids.shape[0], block):
+        counts += np.bincount(ids[start:start + block], minlength=n_types)
+    return counts
+
+
+def _apply_map(ids, mapping, memory_budget_bytes, block=1 << 24):
+    """mapping[ids] computed block by block into a new IdSink (dropping negative results)."""
+    sink = IdSink(memory_budget_bytes)
+    for start in range(0, ids.shape[0], block):
+        mapped = mapping[ids[start:start + block]]
+        sink.append(mapped[mapped >= 0])
+    return sink.finish()
