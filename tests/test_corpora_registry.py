@@ -181,3 +181,16 @@ def test_load_real_evaluation_files(cache):
     assert len(corpora.load("wordsim353")) == 353
     assert len(corpora.load("simlex999")) == 999
     assert corpora.path("simlex999", fetch=False) == str(cache / "simlex999.txt")
+
+
+def test_corpora_readme_agrees_with_the_registry():
+    readme = (Path(__file__).resolve().parents[1] / "corpora" / "README.md").read_text()
+    for entry in registry.REGISTRY.values():
+        assert f"`{entry.name}`" in readme, entry.name
+        for digest in (entry.sha256, entry.md5):
+            if digest:
+                assert digest in readme, (entry.name, digest)
+        if entry.size:
+            assert f"{entry.size:,}" in readme, (entry.name, entry.size)
+        assert entry.ready_name in readme
+        assert entry.urls[0].rsplit("/", 1)[0] in readme, entry.urls[0]
