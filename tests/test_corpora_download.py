@@ -31,6 +31,7 @@ class _State:
         self.cut_once = {}       # url path -> bytes to send before breaking off (once)
         self.status = {}         # url path -> forced HTTP error status
         self.ignore_range = False
+        self.no_length = set()   # url paths answered without Content-Length
         self.requests = []       # (path, Range header or None)
         self.lock = threading.Lock()
 
@@ -67,7 +68,8 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self.send_response(200)
         body = data[start:]
-        self.send_header("Content-Length", str(len(body)))
+        if self.path not in st.no_length:
+            self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if cut is not None:
             self.wfile.write(body[:cut])
@@ -234,6 +236,19 @@ def test_interrupted_download_keeps_only_the_part_file_and_resumes_next_time(ser
     assert server.state.requests[-1] == ("/big.txt", "bytes=1500-")
     assert (cache / "big.txt").read_bytes() == data
     assert _leftovers(cache) == ["big.txt"]
+
+
+def test_cut_without_content_length_is_detected_by_the_known_size(server, cache):
+    data = _text(3000, seed=4)
+    server.state.files["/n.txt"] = data
+    server.state.no_length.add("/n.txt")
+    server.state.cut_once["/n.txt"] = 700
+
+    dl.download(server.base + "/n.txt", cache / "n.txt", sha256=_sha(data), size=len(data),
+                progress=False)
+
+    assert server.state.requests == [("/n.txt", None), ("/n.txt", "bytes=700-")]
+    assert (cache / "n.txt").read_bytes() == data
 
 
 def test_server_answering_200_to_a_range_request_restarts_from_zero(server, cache):

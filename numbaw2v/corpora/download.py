@@ -116,6 +116,8 @@ def _transfer(url, part, timeout, progress, size):
     offset = os.path.getsize(part) if os.path.exists(part) else 0
     try:
         response = _open(url, offset, timeout)
+    except (http.client.RemoteDisconnected, ConnectionResetError) as exc:
+        raise _Cut(f"server closed the connection before answering ({exc})") from None
     except urllib.error.HTTPError as exc:
         if exc.code == 416 and offset:
             # Nothing left to send: the .part file is already complete (or too long,
@@ -158,6 +160,9 @@ def download(url, dest, *, sha256=None, md5=None, size=None, timeout=DEFAULT_TIM
     while True:
         try:
             _transfer(url, part, timeout, progress, size)
+            have = os.path.getsize(part) if os.path.exists(part) else 0
+            if size is not None and have < size:       # body ended early without a length
+                raise _Cut(f"received {have} of {size} bytes")
             break
         except _Cut as cut:
             attempt += 1
