@@ -308,6 +308,7 @@ def test_404_names_the_url_and_status(server, cache, monkeypatch):
         corpora.path("gone", progress=False)
     assert info.value.status == 404
     assert url in str(info.value) and "404" in str(info.value)
+    assert str(cache / "missing.zip") in str(info.value)          # how to add it by hand
     assert _leftovers(cache) == []
 
 

@@ -77,9 +77,9 @@ def _digest_text(entry):
     return "no published checksum"
 
 
-def _by_hand(entry):
+def _by_hand(entry, lead="Without network"):
     where = _download_path(entry)
-    text = (f"Without network, download {entry.urls[0]} by hand and save it as {where} "
+    text = (f"{lead}, download {entry.urls[0]} by hand and save it as {where} "
             f"({_digest_text(entry)})")
     if entry.ready_name != entry.filename and not entry.normalise:
         text += f", or put the ready file at {_ready_path(entry)}"
@@ -102,7 +102,8 @@ def _fetch_download(entry, timeout, progress):
     problem = next(e for e in reversed(errors) if not isinstance(e, OfflineError))
     others = [str(e) for e in errors if e is not problem]
     note = f" (other sources: {'; '.join(others)})" if others else ""
-    problem.args = (f"cannot download corpus {entry.name!r}: {problem}{note}",)
+    problem.args = (f"cannot download corpus {entry.name!r}: {problem}{note}. "
+                    f"{_by_hand(entry, 'To add it yourself')}",)
     raise problem
 
 
