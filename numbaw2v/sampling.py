@@ -54,8 +54,10 @@ class AliasTable:
         self._heavy = -1
         self._rest = None
         heavy = int(np.argmax(self.weights))
+        n_positive = np.count_nonzero(self.weights)
+        self._only_positive = heavy if n_positive == 1 else -1
         total = self.weights.sum()
-        if self.weights[heavy] <= 0.5 * total or np.count_nonzero(self.weights) < 2:
+        if self.weights[heavy] <= 0.5 * total or n_positive < 2:
             return
         rest = self.weights.copy()
         rest[heavy] = 0.0
@@ -93,10 +95,9 @@ class AliasTable:
         flat = ex.reshape(-1).astype(np.int64)
         if flat.size and (flat.min() < 0 or flat.max() >= len(self)):
             raise ValueError(f"exclude has ids outside [0, {len(self)})")
-        positive = np.flatnonzero(self.weights > 0)
-        if k and positive.size == 1 and np.any(flat == positive[0]):
-            raise ValueError(
-                f"cannot exclude id {positive[0]}: it is the only id with positive weight")
+        if k and self._only_positive >= 0 and np.any(flat == self._only_positive):
+            raise ValueError(f"cannot exclude id {self._only_positive}: "
+                             "it is the only id with positive weight")
         if self._heavy >= 0 and k:
             hit = flat == self._heavy
             if hit.any():

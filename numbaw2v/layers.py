@@ -1,0 +1,335 @@
+"""The layers of the book's chapter 4, on compiled kernels.
+
+Every layer has ``params`` and ``grads`` lists and ``forward``/``backward``
+methods with the book's meaning, so the book's training loop drives them.
+Layers built on the same weight matrix keep that one array in ``params``.
+
+Dense and sparse gradients
+--------------------------
+An :class:`Embedding` touches only a few rows of its V x d weight matrix per
+batch. ``backward`` records the touched ids and their row gradients (the
+*sparse* gradient) and, by default, also writes the dense V x d gradient the
+book's loop expects (zeroing the whole array first, as the book does).
+
+A model trained by numbaw2v's :class:`~numbaw2v.trainer.Trainer` switches its
+embeddings to *lazy* mode (``lazy = True``): backward then only records, and
+the optimizer updates the touched rows from ``sparse_grad()``. The dense array
+is filled the moment anyone reads the ``grads`` attribute, so ``layer.grads``
+and ``model.grads`` are exact whenever they are read. What lazy mode cannot
+fix is a reference to a grads array taken *before* a backward and read after
+it without going through the attribute again; lazy mode is therefore off
+unless a caller that knows the model (the Trainer) turns it on.
+"""
+import numpy as np
+
+from .kernels.embed import dot_backward, gather, gather_dot, max_min, scatter_add, sum_rows_by_id
+from .kernels.loss import sigmoid_bce
+from .sampling import UnigramSampler
+
+
+# ---------------------------------------------------------------- validation
+
+def check_matrix(name, W):
+    """W must be a 2-D floating-point numpy array with at least one row and column."""
+    if not isinstance(W, np.ndarray):
+        raise ValueError(f"{name} must be a numpy array, got {type(W).__name__}")
+    if W.ndim != 2:
+        raise ValueError(f"{name} must be two-dimensional (vocabulary x dimension), "
+                         f"got shape {W.shape}")
+    if not np.issubdtype(W.dtype, np.floating):
+        raise ValueError(f"{name} must be a floating-point array, got dtype {W.dtype}")
+    if W.shape[0] == 0 or W.shape[1] == 0:
+        raise ValueError(f"{name} must have at least one row and one column, got {W.shape}")
+    return W
+
+
+def check_ids(name, ids, n, ndim=None):
+    """Integer ids, all in [0, n): returned as a C-contiguous int64 array."""
+    a = np.asarray(ids)
+    if a.dtype == np.bool_ or not np.issubdtype(a.dtype, np.integer):
+        raise ValueError(f"{name} must hold integer ids, got dtype {a.dtype}")
+    if ndim is not None and a.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-dimensional, got shape {a.shape}")
+    if a.dtype == np.uint64 and a.size and a.max() > np.iinfo(np.int64).max:
+        raise ValueError(f"{name} has ids outside [0, {n})")
+    a = np.ascontiguousarray(a, dtype=np.int64)
+    if a.size:
+        lo, hi = max_min(a)
+        if lo < 0 or hi >= n:
+            raise ValueError(f"{name} has ids outside [0, {n}): min {lo}, max {hi}")
+    return a
+
+
+def check_float(name, x, shape=None):
+    """A floating-point array (ints are promoted to float64), optionally of a given shape."""
+    a = np.asarray(x)
+    if a.dtype == np.bool_ or not (np.issubdtype(a.dtype, np.floating)
+                                   or np.issubdtype(a.dtype, np.integer)):
+        raise ValueError(f"{name} must be a real-valued array, got dtype {a.dtype}")
+    if not np.issubdtype(a.dtype, np.floating):
+        a = a.astype(np.float64)
+    if shape is not None and a.shape != tuple(shape):
+        raise ValueError(f"{name} must have shape {tuple(shape)}, got {a.shape}")
+    return a
+
+
+# ---------------------------------------------------------------- Embedding
+
+class Embedding:
+    """Row lookup ``W[idx]``; backward adds the row gradients into ``dW`` at ``idx``."""
+
+    def __init__(self, W):
+        check_matrix("W", W)
+        self.params = [W]
+        self._dW = np.zeros_like(W)
+        self.idx = None
+        self.lazy = False
+        self._record = None     # (ids int64[n], rows[n, d]) of the last backward
+        self._stale = False     # True while _dW lags behind _record
+
+    @property
+    def grads(self):
+        self.flush()
+        return [self._dW]
+
+    def forward(self, idx):
+        W = self.params[0]
+        self.idx = check_ids("idx", idx, W.shape[0])
+        return gather(W, self.idx)
+
+    def backward(self, dout):
+        if self.idx is None:
+            raise ValueError("backward called before forward")
+        W = self.params[0]
+        dout = check_float("dout", dout, self.idx.shape + (W.shape[1],))
+        self._set_grad(self.idx.reshape(-1), dout.reshape(-1, W.shape[1]))
+        return None
+
+    # -- numbaw2v additions
+
+    def _set_grad(self, ids, rows):
+        """Record the gradient of the last backward: ids (n,) and rows (n, d)."""
+        W = self.params[0]
+        self._record = (ids, np.ascontiguousarray(rows, dtype=W.dtype))
+        self._stale = True
+        if not self.lazy:
+            self.flush()
+
+    def flush(self):
+        """Write the recorded gradient into the dense ``grads[0]`` (zeroed first)."""
+        if self._stale:
+            self._dW[...] = 0
+            ids, rows = self._record
+            scatter_add(self._dW, ids, rows)
+            self._stale = False
+
+    def sparse_grad(self):
+        """(ids, rows) of the last backward, unsummed (ids may repeat), or None."""
+        return self._record
+
+
+class EmbeddingDot:
+    """Score ``sum(W[idx] * h, axis=1)`` for each row: the output side of word2vec."""
+
+    def __init__(self, W):
+        self.embed = Embedding(W)
+        self.params = self.embed.params
+        self.cache = None
+
+    @property
+    def grads(self):
+        return self.embed.grads
+
+    def forward(self, h, idx):
+        W = self.params[0]
+        ids = check_ids("idx", idx, W.shape[0], ndim=1)
+        h = check_float("h", h, (ids.shape[0], W.shape[1]))
+        return self._forward(h, ids)
+
+    def _forward(self, h, ids):
+        target_W, score = gather_dot(self.params[0], ids, h)
+        self.embed.idx = ids
+        self.cache = (h, target_W)
+        return score
+
+    def backward(self, dout):
+        if self.cache is None:
+            raise ValueError("backward called before forward")
+        h, target_W = self.cache
+        dout = check_float("dout", dout, (h.shape[0],))
+        return self._backward(dout)
+
+    def _backward(self, dout, dh=None):
+        """Record the weight gradient; return dh, or add it into ``dh`` if given."""
+        h, target_W = self.cache
+        if dh is None:
+            dh = np.zeros(h.shape, dtype=np.result_type(h.dtype, target_W.dtype))
+        dtarget = dot_backward(dout, h, target_W, dh)
+        self.embed._set_grad(self.embed.idx, dtarget)
+        return dh
+
+
+# ---------------------------------------------------------------- loss
+
+class SigmoidWithLoss:
+    """Sigmoid followed by binary cross-entropy, averaged over the batch.
+
+    ``forward(x, t)`` returns the mean loss; ``backward(dout)`` returns
+    ``(sigmoid(x) - t) * dout / batch_size``. Both come from one fused,
+    numerically stable kernel call (no overflow for |x| up to 1e4).
+    """
+
+    def __init__(self):
+        self.params, self.grads = [], []
+        self.loss = None
+        self.t = None
+        self._x = None
+        self._dx = None
+
+    @property
+    def y(self):
+        """The sigmoid of the last scores (computed on demand)."""
+        if self._x is None:
+            return None
+        return 0.5 * (1.0 + np.tanh(0.5 * self._x.astype(np.float64)))
+
+    def forward(self, x, t):
+        x = check_float("x", x)
+        t = np.asarray(t)
+        if t.shape != x.shape:
+            raise ValueError(f"t must have the shape of x {x.shape}, got {t.shape}")
+        t = check_float("t", t) if t.dtype != np.bool_ else t.astype(np.float64)
+        if t.size and (not np.all(np.isfinite(t)) or t.min() < 0 or t.max() > 1):
+            raise ValueError("t must hold labels in [0, 1]")
+        return self._forward(x, t)
+
+    def _forward(self, x, t):
+        self._x, self.t = x, t
+        self.loss, self._dx = sigmoid_bce(x, t)
+        return self.loss
+
+    def backward(self, dout=1):
+        if self._dx is None:
+            raise ValueError("backward called before forward")
+        return self._dx * dout
+
+
+# ---------------------------------------------------------------- negative sampling
+
+class NegativeSamplingLoss:
+    """The loss of word2vec with negative sampling, as in the book's chapter 4.
+
+    For each target, one positive score and ``sample_size`` negatives drawn
+    from the unigram distribution raised to ``power`` (never the target
+    itself); the loss is the sum of ``sample_size + 1`` mean BCE terms.
+
+    ``seed`` seeds the negative sampler; when None it is drawn from numpy's
+    global generator, so ``np.random.seed(...)`` makes runs repeatable as in
+    the book. ``sampler`` lets several loss layers share one sampler (any
+    object with ``get_negative_sample(target)``).
+    """
+
+    def __init__(self, W, corpus, power=0.75, sample_size=5, seed=None, sampler=None):
+        check_matrix("W", W)
+        if int(sample_size) != sample_size or sample_size < 0:
+            raise ValueError(f"sample_size must be a non-negative integer, got {sample_size}")
+        self.sample_size = int(sample_size)
+        if sampler is None:
+            corpus = check_ids("corpus", corpus, W.shape[0], ndim=1)
+            if corpus.size == 0:
+                raise ValueError("corpus is empty")
+            if seed is None:
+                seed = int(np.random.randint(0, 2**62))
+            sampler = UnigramSampler(corpus, power, self.sample_size, seed=seed)
+        self.sampler = sampler
+        self.loss_layers = [SigmoidWithLoss() for _ in range(self.sample_size + 1)]
+        self.embed_dot_layers = [EmbeddingDot(W) for _ in range(self.sample_size + 1)]
+        self.params = []
+        for layer in self.embed_dot_layers:
+            self.params += layer.params
+        self._labels = {}
+
+    @property
+    def grads(self):
+        out = []
+        for layer in self.embed_dot_layers:
+            out += layer.grads
+        return out
+
+    def embeddings(self):
+        """The Embedding layers inside (one per score), for sparse gradients."""
+        return [layer.embed for layer in self.embed_dot_layers]
+
+    def forward(self, h, target):
+        W = self.params[0]
+        target = check_ids("target", target, W.shape[0], ndim=1)
+        h = check_float("h", h, (target.shape[0], W.shape[1]))
+        return self._forward(h, target)
+
+    def _label_arrays(self, n):
+        pair = self._labels.get(n)
+        if pair is None:
+            pair = (np.ones(n, dtype=np.float64), np.zeros(n, dtype=np.float64))
+            self._labels = {n: pair}
+        return pair
+
+    def _forward(self, h, target):
+        negative = np.asarray(self.sampler.get_negative_sample(target))
+        if negative.shape != (target.shape[0], self.sample_size):
+            raise ValueError(f"sampler returned shape {negative.shape}, "
+                             f"expected {(target.shape[0], self.sample_size)}")
+        negative = np.ascontiguousarray(negative.T, dtype=np.int64)
+        ones, zeros = self._label_arrays(target.shape[0])
+        score = self.embed_dot_layers[0]._forward(h, target)
+        loss = self.loss_layers[0]._forward(score, ones)
+        for i in range(self.sample_size):
+            score = self.embed_dot_layers[1 + i]._forward(h, negative[i])
+            loss += self.loss_layers[1 + i]._forward(score, zeros)
+        return loss
+
+    def backward(self, dout=1):
+        h = self.embed_dot_layers[0].cache[0]
+        dh = np.zeros(h.shape, dtype=np.result_type(h.dtype, self.params[0].dtype))
+        for loss_layer, dot_layer in zip(self.loss_layers, self.embed_dot_layers):
+            dscore = loss_layer.backward(dout)
+            dot_layer._backward(dscore, dh)
+        return dh
+
+
+# ---------------------------------------------------------------- sparse gradients
+
+def collect_sparse_grads(embeddings):
+    """Sum the recorded gradients of Embedding layers, grouped by shared weight.
+
+    Returns a list of ``(param, rows, summed)``: for each distinct weight
+    array (first-seen order), the sorted ids of the rows any layer touched and
+    the total gradient of each row -- exactly the non-zero rows of the dense
+    gradient that the book's ``remove_duplicate`` would produce.
+
+    Layers that received the very same row-gradient array (CBOW's context
+    layers) are summed without copying that array once per layer.
+    """
+    groups = {}
+    for layer in embeddings:
+        rec = layer.sparse_grad()
+        if rec is None:
+            continue
+        W = layer.params[0]
+        by_rows = groups.setdefault(id(W), (W, {}))[1]
+        by_rows.setdefault(id(rec[1]), (rec[1], []))[1].append(rec[0])
+    out = []
+    for W, by_rows in groups.values():
+        if len(by_rows) == 1:
+            (rows, ids), = by_rows.values()
+            ids2d = ids[0].reshape(-1, 1) if len(ids) == 1 else np.stack(ids, axis=1)
+        else:
+            all_ids, all_rows = [], []
+            for rows, ids in by_rows.values():
+                ids2d = ids[0].reshape(-1, 1) if len(ids) == 1 else np.stack(ids, axis=1)
+                all_ids.append(ids2d.reshape(-1))
+                all_rows.append(rows if len(ids) == 1 else np.repeat(rows, len(ids), axis=0))
+            ids2d = np.concatenate(all_ids).reshape(-1, 1)
+            rows = np.concatenate(all_rows)
+        unique, summed = sum_rows_by_id(ids2d, rows)
+        out.append((W, unique, summed))
+    return out
