@@ -1,0 +1,366 @@
+"""Plain-NumPy twins of numbaw2v's kernels and layers, for the tests and benchmarks.
+
+The twins are written for obviousness, not speed: Python loops for
+scatter-adds and sampling, the book's chapter-4 algorithms step by step,
+dense Adam. Each numbaw2v kernel or layer must agree with its twin.
+"""
+import numpy as np
+
+MASK64 = (1 << 64) - 1
+
+
+# ---- rng twins (numbaw2v.kernels.rng), on Python integers ----
+
+def ref_splitmix64(x):
+    z = (x + 0x9E3779B97F4A7C15) & MASK64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+    return z ^ (z >> 31)
+
+
+def ref_seed_states(seed, n):
+    out, x = [], seed & MASK64
+    for i in range(n):
+        x = ref_splitmix64((x + i) & MASK64)
+        out.append(x if x else 0x9E3779B97F4A7C15)
+    return out
+
+
+def ref_next_state(s):
+    s ^= (s << 13) & MASK64
+    s ^= s >> 7
+    s ^= (s << 17) & MASK64
+    return s
+
+
+def ref_output(s):
+    return (s * 0x2545F4914F6CDD1D) & MASK64
+
+
+def ref_uniform(s):
+    return (ref_output(s) >> 11) / 2.0 ** 53
+
+
+def ref_below(s, n):
+    return ((ref_output(s) >> 32) * n) >> 32
+
+
+def ref_split_draw(s, n):
+    r = ref_output(s)
+    return ((r >> 32) * n) >> 32, (r & 0xFFFFFFFF) / 2.0 ** 32
+
+
+# ---- alias twins (numbaw2v.kernels.alias) ----
+
+def ref_build_alias(weights):
+    """Vose's alias method, written out with Python lists."""
+    w = [float(x) for x in weights]
+    n, total = len(w), sum(w)
+    scaled = [x * n / total for x in w]
+    prob, alias = [1.0] * n, list(range(n))
+    small = [i for i in range(n) if scaled[i] < 1.0]
+    large = [i for i in range(n) if scaled[i] >= 1.0]
+    while small and large:
+        s, l = small.pop(), large[-1]
+        prob[s], alias[s] = scaled[s], l
+        scaled[l] = scaled[l] + scaled[s] - 1.0
+        if scaled[l] < 1.0:
+            small.append(large.pop())
+    for i in small + large:
+        prob[i] = 1.0 if w[i] > 0 else 0.0
+        if w[i] == 0:
+            alias[i] = int(np.argmax(w))
+    return np.array(prob), np.array(alias, dtype=np.int32)
+
+
+def ref_alias_probabilities(prob, alias):
+    """The distribution a (prob, alias) table encodes, summed column by column."""
+    n = len(prob)
+    p = [0.0] * n
+    for i in range(n):
+        p[i] += prob[i] / n
+        p[int(alias[i])] += (1.0 - prob[i]) / n
+    return np.array(p)
+
+
+def ref_alias_sample(prob, alias, n, state):
+    """The kernel's draws, replayed on Python integers; returns (draws, new state)."""
+    out, s = [], int(state)
+    for _ in range(n):
+        s = ref_next_state(s)
+        i, u = ref_split_draw(s, len(prob))
+        out.append(i if u < prob[i] else int(alias[i]))
+    return np.array(out, dtype=np.int32), s
+
+
+# ---- embedding kernel twins (numbaw2v.kernels.embed) ----
+
+def ref_gather(W, ids):
+    ids = np.asarray(ids)
+    out = np.empty(ids.shape + (W.shape[1],), dtype=W.dtype)
+    for pos in np.ndindex(*ids.shape):
+        out[pos] = W[ids[pos]]
+    return out
+
+
+def ref_scatter_add(dW, ids, dout):
+    ids = np.asarray(ids)
+    for pos in np.ndindex(*ids.shape):
+        dW[ids[pos]] += dout[pos]
+
+
+def ref_scatter_add_sparse(ids, dout):
+    ids = np.asarray(ids)
+    sums = {}
+    for pos in np.ndindex(*ids.shape):
+        i = int(ids[pos])
+        sums[i] = sums.get(i, 0) + dout[pos].astype(np.float64)
+    keys = sorted(sums)
+    d = dout.shape[-1]
+    summed = np.array([sums[k] for k in keys]).reshape(len(keys), d)
+    return np.array(keys, dtype=np.int64), summed
+
+
+# ---- loss kernel twin (numbaw2v.kernels.loss) ----
+
+def ref_sigmoid_bce(scores, labels):
+    x = np.asarray(scores, dtype=np.float64)
+    t = np.asarray(labels, dtype=np.float64)
+    loss = np.logaddexp(0.0, x) - x * t
+    sig = np.exp(-np.logaddexp(0.0, -x))
+    return float(loss.mean()), (sig - t) / x.size
+
+
+# ---- the book's chapter-4 layers ----
+
+class RefEmbedding:
+    def __init__(self, W):
+        self.params = [W]
+        self.grads = [np.zeros_like(W)]
+        self.idx = None
+
+    def forward(self, idx):
+        W, = self.params
+        self.idx = idx
+        return W[idx]
+
+    def backward(self, dout):
+        dW, = self.grads
+        dW[...] = 0
+        for k, word_id in enumerate(self.idx):
+            dW[word_id] += dout[k]
+        return None
+
+
+class RefEmbeddingDot:
+    def __init__(self, W):
+        self.embed = RefEmbedding(W)
+        self.params = self.embed.params
+        self.grads = self.embed.grads
+        self.cache = None
+
+    def forward(self, h, idx):
+        target_W = self.embed.forward(idx)
+        out = np.sum(target_W * h, axis=1)
+        self.cache = (h, target_W)
+        return out
+
+    def backward(self, dout):
+        h, target_W = self.cache
+        dout = dout.reshape(dout.shape[0], 1)
+        self.embed.backward(dout * h)
+        return dout * target_W
+
+
+class RefSigmoidWithLoss:
+    """The book's layer, with the stable BCE in place of log(y + 1e-7)."""
+
+    def __init__(self):
+        self.params, self.grads = [], []
+        self.y = self.t = self.loss = None
+
+    def forward(self, x, t):
+        self.t = t
+        self.y = 1.0 / (1.0 + np.exp(-x))
+        self.loss = float(np.mean(np.logaddexp(0.0, x) - x * t))
+        return self.loss
+
+    def backward(self, dout=1):
+        batch_size = self.t.shape[0]
+        return (self.y - self.t) * dout / batch_size
+
+
+class RefUnigramSampler:
+    """Per-row sampling with replacement from counts**power, the target's p set to 0."""
+
+    def __init__(self, corpus, power, sample_size, rng=None):
+        self.sample_size = sample_size
+        counts = np.bincount(np.asarray(corpus))
+        self.vocab_size = len(counts)
+        self.word_p = counts.astype(np.float64) ** power
+        self.word_p /= self.word_p.sum()
+        self.rng = rng if rng is not None else np.random.default_rng(0)
+
+    def get_negative_sample(self, target):
+        out = np.zeros((target.shape[0], self.sample_size), dtype=np.int32)
+        for i in range(target.shape[0]):
+            p = self.word_p.copy()
+            p[target[i]] = 0
+            p /= p.sum()
+            out[i, :] = self.rng.choice(self.vocab_size, size=self.sample_size, p=p)
+        return out
+
+
+class FixedSampler:
+    """Returns preset negatives: makes two models (or two forward passes) comparable."""
+
+    def __init__(self, negatives):
+        self.negatives = np.asarray(negatives)
+
+    def get_negative_sample(self, target):
+        return self.negatives[:len(target)]
+
+
+class RefNegativeSamplingLoss:
+    def __init__(self, W, sampler, sample_size=5):
+        self.sample_size = sample_size
+        self.sampler = sampler
+        self.loss_layers = [RefSigmoidWithLoss() for _ in range(sample_size + 1)]
+        self.embed_dot_layers = [RefEmbeddingDot(W) for _ in range(sample_size + 1)]
+        self.params, self.grads = [], []
+        for layer in self.embed_dot_layers:
+            self.params += layer.params
+            self.grads += layer.grads
+
+    def forward(self, h, target):
+        batch_size = target.shape[0]
+        negative_sample = self.sampler.get_negative_sample(target)
+        score = self.embed_dot_layers[0].forward(h, target)
+        loss = self.loss_layers[0].forward(score, np.ones(batch_size, dtype=np.int32))
+        zeros = np.zeros(batch_size, dtype=np.int32)
+        for i in range(self.sample_size):
+            score = self.embed_dot_layers[1 + i].forward(h, negative_sample[:, i])
+            loss += self.loss_layers[1 + i].forward(score, zeros)
+        return loss
+
+    def backward(self, dout=1):
+        dh = 0
+        for l0, l1 in zip(self.loss_layers, self.embed_dot_layers):
+            dh += l1.backward(l0.backward(dout))
+        return dh
+
+
+class RefCBOW:
+    def __init__(self, W_in, W_out, window_size, sampler, sample_size=5):
+        self.in_layers = [RefEmbedding(W_in) for _ in range(2 * window_size)]
+        self.ns_loss = RefNegativeSamplingLoss(W_out, sampler, sample_size)
+        self.params, self.grads = [], []
+        for layer in self.in_layers + [self.ns_loss]:
+            self.params += layer.params
+            self.grads += layer.grads
+        self.word_vecs = W_in
+
+    def forward(self, contexts, target):
+        h = 0
+        for i, layer in enumerate(self.in_layers):
+            h += layer.forward(contexts[:, i])
+        h *= 1 / len(self.in_layers)
+        return self.ns_loss.forward(h, target)
+
+    def backward(self, dout=1):
+        dout = self.ns_loss.backward(dout)
+        dout *= 1 / len(self.in_layers)
+        for layer in self.in_layers:
+            layer.backward(dout)
+        return None
+
+
+class RefSkipGram:
+    def __init__(self, W_in, W_out, window_size, sampler, sample_size=5):
+        self.in_layer = RefEmbedding(W_in)
+        self.loss_layers = [RefNegativeSamplingLoss(W_out, sampler, sample_size)
+                            for _ in range(2 * window_size)]
+        self.params, self.grads = [], []
+        for layer in [self.in_layer] + self.loss_layers:
+            self.params += layer.params
+            self.grads += layer.grads
+        self.word_vecs = W_in
+
+    def forward(self, contexts, target):
+        h = self.in_layer.forward(target)
+        loss = 0
+        for i, layer in enumerate(self.loss_layers):
+            loss += layer.forward(h, contexts[:, i])
+        return loss
+
+    def backward(self, dout=1):
+        dh = 0
+        for layer in self.loss_layers:
+            dh += layer.backward(dout)
+        self.in_layer.backward(dh)
+        return None
+
+
+# ---- the book's optimizers and trainer helpers ----
+
+class RefSGD:
+    def __init__(self, lr=0.01):
+        self.lr = lr
+
+    def update(self, params, grads):
+        for i in range(len(params)):
+            params[i] -= self.lr * grads[i]
+
+
+class RefAdam:
+    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999):
+        self.lr, self.beta1, self.beta2 = lr, beta1, beta2
+        self.iter = 0
+        self.m = self.v = None
+
+    def update(self, params, grads):
+        if self.m is None:
+            self.m = [np.zeros_like(p) for p in params]
+            self.v = [np.zeros_like(p) for p in params]
+        self.iter += 1
+        lr_t = self.lr * np.sqrt(1.0 - self.beta2 ** self.iter) / (1.0 - self.beta1 ** self.iter)
+        for i in range(len(params)):
+            self.m[i] += (1 - self.beta1) * (grads[i] - self.m[i])
+            self.v[i] += (1 - self.beta2) * (grads[i] ** 2 - self.v[i])
+            params[i] -= lr_t * self.m[i] / (np.sqrt(self.v[i]) + 1e-7)
+
+
+def ref_remove_duplicate(params, grads):
+    """The book's rule: shared arrays appear once, with the sum of their grads."""
+    params, grads = params[:], grads[:]
+    while True:
+        found = False
+        for i in range(len(params) - 1):
+            for j in range(i + 1, len(params)):
+                if params[i] is params[j]:
+                    grads[i] += grads[j]
+                    found = True
+                    params.pop(j)
+                    grads.pop(j)
+                    break
+            if found:
+                break
+        if not found:
+            return params, grads
+
+
+def ref_create_contexts_target(corpus, window_size=1):
+    target = corpus[window_size:-window_size]
+    contexts = []
+    for idx in range(window_size, len(corpus) - window_size):
+        contexts.append([corpus[idx + t] for t in range(-window_size, window_size + 1) if t])
+    return np.array(contexts), np.array(target)
+
+
+def ref_cos_similarity(x, y, eps=1e-8):
+    nx = x / (np.sqrt(np.sum(x ** 2)) + eps)
+    ny = y / (np.sqrt(np.sum(y ** 2)) + eps)
+    return float(np.dot(nx, ny))
+
+
+# ---- training-engine twins (added by the engine's author) ----
