@@ -65,6 +65,71 @@ def scatter_add(dW, ids, dout):
 
 
 @njit(cache=True, nogil=True)
+def _sorted_unique(flat):
+    """Sorted distinct values of a non-empty non-negative int array, and each one's rank.
+
+    Returns ``(unique, slot)`` with ``unique[slot[p]] == flat[p]``. Uses a
+    counting pass over [0, max] when that range is small next to the input
+    (the usual case: a batch drawn from a vocabulary), a sort otherwise.
+    """
+    n = flat.shape[0]
+    top = flat.max()
+    slot = np.empty(n, dtype=np.int64)
+    if top + 1 <= 16 * n + 1024:
+        seen = np.zeros(top + 1, dtype=np.int64)
+        for p in range(n):
+            seen[flat[p]] = 1
+        count = 0
+        for v in range(top + 1):
+            if seen[v]:
+                seen[v] = count
+                count += 1
+        unique = np.empty(count, dtype=np.int64)
+        for p in range(n):
+            k = seen[flat[p]]
+            slot[p] = k
+            unique[k] = flat[p]
+        return unique, slot
+    order = np.argsort(flat, kind="mergesort")
+    count = 0
+    for q in range(n):
+        if q == 0 or flat[order[q]] != flat[order[q - 1]]:
+            count += 1
+    unique = np.empty(count, dtype=np.int64)
+    u = -1
+    for q in range(n):
+        p = order[q]
+        if q == 0 or flat[p] != flat[order[q - 1]]:
+            u += 1
+            unique[u] = flat[p]
+        slot[p] = u
+    return unique, slot
+
+
+@njit(cache=True, nogil=True)
+def sum_rows_by_id(ids, rows):
+    """The sparse scatter-add with a row shared by several ids.
+
+    ``ids`` is (n, c) and ``rows`` is (n, d): every ``ids[r, k]`` receives
+    ``rows[r]`` (CBOW's context words all receive the same hidden gradient).
+    Returns ``(unique_rows, summed)`` as :func:`scatter_add_sparse` does.
+    """
+    n, c = ids.shape
+    d = rows.shape[1]
+    if n * c == 0:
+        return np.empty(0, dtype=np.int64), np.zeros((0, d), dtype=rows.dtype)
+    flat = ids.ravel()
+    unique, slot = _sorted_unique(flat)
+    summed = np.zeros((unique.shape[0], d), dtype=rows.dtype)
+    for p in range(n * c):
+        u = slot[p]
+        r = p // c
+        for j in range(d):
+            summed[u, j] += rows[r, j]
+    return unique, summed
+
+
+@njit(cache=True, nogil=True)
 def scatter_add_sparse(ids, dout):
     """Sum the gradient rows of equal ids.
 
@@ -76,32 +141,30 @@ def scatter_add_sparse(ids, dout):
     flat = ids.ravel()
     n = flat.shape[0]
     d = dout.shape[dout.ndim - 1]
-    rows = dout.reshape((n, d))
-    order = np.argsort(flat, kind="mergesort")
-    count = 0
-    for k in range(n):
-        if k == 0 or flat[order[k]] != flat[order[k - 1]]:
-            count += 1
-    unique = np.empty(count, dtype=np.int64)
-    summed = np.zeros((count, d), dtype=dout.dtype)
-    u = -1
-    for k in range(n):
-        r = order[k]
-        if k == 0 or flat[r] != flat[order[k - 1]]:
-            u += 1
-            unique[u] = flat[r]
-        for j in range(d):
-            summed[u, j] += rows[r, j]
-    return unique, summed
+    return sum_rows_by_id(flat.reshape((n, 1)), dout.reshape((n, d)))
 
 
 @njit(cache=True, nogil=True)
+def dot_backward(dscore, h, target_W, dh):
+    """EmbeddingDot's backward: returns ``dscore[:, None] * h`` and adds
+    ``dscore[:, None] * target_W`` into ``dh`` in place."""
+    n, d = h.shape
+    dtarget = np.empty((n, d), dtype=target_W.dtype)
+    for r in range(n):
+        g = dscore[r]
+        for j in range(d):
+            dtarget[r, j] = g * h[r, j]
+            dh[r, j] += g * target_W[r, j]
+    return dtarget
+
+
+@njit(cache=True, nogil=True, fastmath=True)
 def gather_dot(W, ids, h):
     """The rows ``W[ids]`` and their row-wise dot products with ``h``: EmbeddingDot's forward.
 
     ``ids`` is 1-D of length n, ``h`` is (n, d). Returns ``(rows, scores)``:
-    rows (n, d) in the dtype of W, scores (n,) in the dtype of h, each dot
-    product accumulated in float64.
+    rows (n, d) in the dtype of W, scores (n,) in the dtype of h. (fastmath
+    lets the compiler reorder each dot product's sum to vectorise it.)
     """
     n = ids.shape[0]
     d = W.shape[1]
@@ -109,7 +172,7 @@ def gather_dot(W, ids, h):
     scores = np.empty(n, dtype=h.dtype)
     for r in range(n):
         i = ids[r]
-        acc = 0.0
+        acc = h.dtype.type(0)
         for j in range(d):
             w = W[i, j]
             rows[r, j] = w
