@@ -23,7 +23,7 @@ unless a caller that knows the model (the Trainer) turns it on.
 import numpy as np
 
 from .kernels.embed import dot_backward, gather, gather_dot, max_min, scatter_add, sum_rows_by_id
-from .kernels.loss import sigmoid_bce
+from .kernels.loss import ns_backward, ns_forward, sigmoid_bce
 from .sampling import UnigramSampler
 
 
@@ -84,7 +84,7 @@ class Embedding:
         self._dW = np.zeros_like(W)
         self.idx = None
         self.lazy = False
-        self._record = None     # (ids int64[n], rows[n, d]) of the last backward
+        self._record = None     # (ids int64[n], rows[n, d], block) of the last backward
         self._stale = False     # True while _dW lags behind _record
 
     @property
@@ -107,10 +107,16 @@ class Embedding:
 
     # -- numbaw2v additions
 
-    def _set_grad(self, ids, rows):
-        """Record the gradient of the last backward: ids (n,) and rows (n, d)."""
+    def _set_grad(self, ids, rows, block=None):
+        """Record the gradient of the last backward: ids (n,) and rows (n, d).
+
+        ``block``, set by a fused backward that feeds several layers at once,
+        is ``(ids2d, rows2d, n_layers)``: the summed gradient of those layers
+        together is ``sum_rows_by_id(ids2d, rows2d)``, computed without
+        concatenating the per-layer records.
+        """
         W = self.params[0]
-        self._record = (ids, np.ascontiguousarray(rows, dtype=W.dtype))
+        self._record = (ids, np.ascontiguousarray(rows, dtype=W.dtype), block)
         self._stale = True
         if not self.lazy:
             self.flush()
@@ -119,13 +125,13 @@ class Embedding:
         """Write the recorded gradient into the dense ``grads[0]`` (zeroed first)."""
         if self._stale:
             self._dW[...] = 0
-            ids, rows = self._record
+            ids, rows, _ = self._record
             scatter_add(self._dW, ids, rows)
             self._stale = False
 
     def sparse_grad(self):
         """(ids, rows) of the last backward, unsummed (ids may repeat), or None."""
-        return self._record
+        return None if self._record is None else self._record[:2]
 
 
 class EmbeddingDot:
@@ -248,6 +254,7 @@ class NegativeSamplingLoss:
         for layer in self.embed_dot_layers:
             self.params += layer.params
         self._labels = {}
+        self._fused = None
 
     @property
     def grads(self):
@@ -274,20 +281,39 @@ class NegativeSamplingLoss:
         return pair
 
     def _forward(self, h, target):
+        """All k + 1 score layers in one fused kernel call; each sub-layer is
+        left holding the same state its own forward would have stored."""
+        n, k = target.shape[0], self.sample_size
         negative = np.asarray(self.sampler.get_negative_sample(target))
-        if negative.shape != (target.shape[0], self.sample_size):
-            raise ValueError(f"sampler returned shape {negative.shape}, "
-                             f"expected {(target.shape[0], self.sample_size)}")
-        negative = np.ascontiguousarray(negative.T, dtype=np.int64)
-        ones, zeros = self._label_arrays(target.shape[0])
-        score = self.embed_dot_layers[0]._forward(h, target)
-        loss = self.loss_layers[0]._forward(score, ones)
-        for i in range(self.sample_size):
-            score = self.embed_dot_layers[1 + i]._forward(h, negative[i])
-            loss += self.loss_layers[1 + i]._forward(score, zeros)
-        return loss
+        if negative.shape != (n, k):
+            raise ValueError(f"sampler returned shape {negative.shape}, expected {(n, k)}")
+        ids = np.empty((k + 1, n), dtype=np.int64)
+        ids[0] = target
+        ids[1:] = negative.T
+        rows, scores, losses, dscores = ns_forward(self.params[0], ids, h)
+        ones, zeros = self._label_arrays(n)
+        dxs = []
+        for i, (dot, sig) in enumerate(zip(self.embed_dot_layers, self.loss_layers)):
+            dot.embed.idx = ids[i]
+            dot.cache = (h, rows[i])
+            sig._x, sig.t, sig.loss = scores[i], (ones if i == 0 else zeros), float(losses[i])
+            sig._dx = dscores[i]
+            dxs.append(sig._dx)
+        self._fused = (h, ids, rows, dscores, dxs)
+        return float(losses.sum())
 
     def backward(self, dout=1):
+        fused = self._fused
+        if fused is not None and all(s._dx is v for s, v in zip(self.loss_layers, fused[4])):
+            h, ids, rows, dscores, _ = fused
+            if not (np.isscalar(dout) and dout == 1):
+                dscores = dscores * dout
+            dh, drows = ns_backward(dscores, h, rows)
+            block = (ids.reshape(-1, 1), drows.reshape(-1, drows.shape[2]), len(ids))
+            for i, dot in enumerate(self.embed_dot_layers):
+                dot.embed._set_grad(ids[i], drows[i], block)
+            return dh
+        # some sub-layer was run on its own since: go layer by layer, as the book does
         h = self.embed_dot_layers[0].cache[0]
         dh = np.zeros(h.shape, dtype=np.result_type(h.dtype, self.params[0].dtype))
         for loss_layer, dot_layer in zip(self.loss_layers, self.embed_dot_layers):
@@ -309,16 +335,22 @@ def collect_sparse_grads(embeddings):
     Layers that received the very same row-gradient array (CBOW's context
     layers) are summed without copying that array once per layer.
     """
-    groups = {}
+    records = {}
     for layer in embeddings:
-        rec = layer.sparse_grad()
-        if rec is None:
-            continue
-        W = layer.params[0]
-        by_rows = groups.setdefault(id(W), (W, {}))[1]
-        by_rows.setdefault(id(rec[1]), (rec[1], []))[1].append(rec[0])
+        rec = layer._record
+        if rec is not None:
+            W = layer.params[0]
+            records.setdefault(id(W), (W, []))[1].append(rec)
     out = []
-    for W, by_rows in groups.values():
+    for W, recs in records.values():
+        block = recs[0][2]
+        if block is not None and len(recs) == block[2] and all(r[2] is block for r in recs):
+            unique, summed = sum_rows_by_id(block[0], block[1])
+            out.append((W, unique, summed))
+            continue
+        by_rows = {}
+        for ids, rows, _ in recs:
+            by_rows.setdefault(id(rows), (rows, []))[1].append(ids)
         if len(by_rows) == 1:
             (rows, ids), = by_rows.values()
             ids2d = ids[0].reshape(-1, 1) if len(ids) == 1 else np.stack(ids, axis=1)

@@ -115,14 +115,16 @@ class CBOW(_Word2VecModel):
         by_position = np.ascontiguousarray(contexts.T)
         for i, layer in enumerate(self.in_layers):
             layer.idx = by_position[i]
+        self._contexts = contexts
         h = gather_mean(self.params[0], contexts)
         return self.ns_loss._forward(h, target)
 
     def backward(self, dout=1):
         dout = self.ns_loss.backward(dout)
-        dout = dout * (1.0 / len(self.in_layers))
-        for i, layer in enumerate(self.in_layers):
-            layer._set_grad(layer.idx, dout)
+        dout = np.ascontiguousarray(dout * (1.0 / len(self.in_layers)), dtype=self.params[0].dtype)
+        block = (self._contexts, dout, len(self.in_layers))
+        for layer in self.in_layers:
+            layer._set_grad(layer.idx, dout, block)
         return None
 
 

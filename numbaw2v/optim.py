@@ -32,7 +32,7 @@ def _sgd_rows(W, rows, grad, lr):
             W[i, j] -= lr * grad[k, j]
 
 
-@njit(cache=True, nogil=True, fastmath=True)
+@njit(cache=True, nogil=True, fastmath=True, error_model="numpy")
 def _adam_rows(W, m, v, rows, grad, lr_t, a1, a2, eps):
     """Adam on the given distinct rows; a1 = 1 - beta1, a2 = 1 - beta2.
 
@@ -52,7 +52,7 @@ def _adam_rows(W, m, v, rows, grad, lr_t, a1, a2, eps):
             w_row[j] -= lr_t * mj / (np.sqrt(vj) + eps)
 
 
-@njit(cache=True, nogil=True, fastmath=True)
+@njit(cache=True, nogil=True, fastmath=True, error_model="numpy")
 def _adam_dense(p, m, v, g, lr_t, a1, a2, eps):
     """Adam over flat arrays; scalars in p's dtype (see _adam_rows)."""
     for k in range(p.shape[0]):

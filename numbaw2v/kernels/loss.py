@@ -15,7 +15,7 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True, inline="always", error_model="numpy")
 def stable_sigmoid(x):
     """1 / (1 + exp(-x)) without overflow for any finite x."""
     if x >= 0.0:
@@ -24,13 +24,13 @@ def stable_sigmoid(x):
     return e / (1.0 + e)
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True, inline="always", error_model="numpy")
 def bce_with_logit(x, t):
     """Binary cross-entropy of sigmoid(x) against label t, computed from x."""
     return max(x, 0.0) - x * t + math.log1p(math.exp(-abs(x)))
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def sigmoid_bce(scores, labels):
     """Mean BCE over all entries, and its gradient with respect to ``scores``.
 
@@ -53,3 +53,70 @@ def sigmoid_bce(scores, labels):
         total += bce_with_logit(x, t)
         grad[k] = (stable_sigmoid(x) - t) * inv_n
     return total * inv_n, grad.reshape(scores.shape)
+
+
+@njit(cache=True, nogil=True, fastmath=True, error_model="numpy")
+def ns_forward(W, ids, h):
+    """Negative sampling's scores and losses for all k + 1 score layers in one pass.
+
+    ``ids`` is (k + 1, n): row 0 holds the targets (label 1), rows 1..k the
+    negatives (label 0); ``h`` is (n, d). Returns
+
+    - ``rows`` (k + 1, n, d): ``W[ids]`` (EmbeddingDot's cached target rows),
+    - ``scores`` (k + 1, n): row-wise dot products with h,
+    - ``losses`` (k + 1,): the mean BCE of each score layer,
+    - ``dscores`` (k + 1, n): ``(sigmoid(score) - label) / n``, each layer's
+      gradient with respect to its scores.
+    """
+    layers, n = ids.shape
+    d = W.shape[1]
+    rows = np.empty((layers, n, d), dtype=W.dtype)
+    scores = np.empty((layers, n), dtype=h.dtype)
+    dscores = np.empty((layers, n), dtype=h.dtype)
+    losses = np.zeros(layers, dtype=np.float64)
+    inv_n = 1.0 / n if n else 0.0
+    for i in range(layers):
+        label = 1.0 if i == 0 else 0.0
+        total = 0.0
+        for r in range(n):
+            w = W[ids[i, r]]
+            out = rows[i, r]
+            hr = h[r]
+            acc = h.dtype.type(0)
+            for j in range(d):
+                out[j] = w[j]
+                acc += w[j] * hr[j]
+            scores[i, r] = acc
+            x = np.float64(acc)
+            e = math.exp(-abs(x))            # one exp serves the loss and the sigmoid
+            total += max(x, 0.0) - x * label + math.log1p(e)
+            sig = 1.0 / (1.0 + e) if x >= 0.0 else e / (1.0 + e)
+            dscores[i, r] = (sig - label) * inv_n
+        losses[i] = total * inv_n
+    return rows, scores, losses, dscores
+
+
+@njit(cache=True, nogil=True, fastmath=True, error_model="numpy")
+def ns_backward(dscores, h, rows):
+    """Backward of all k + 1 EmbeddingDot layers of negative sampling.
+
+    ``dscores`` (k + 1, n), ``h`` (n, d), ``rows`` (k + 1, n, d) as returned
+    by :func:`ns_forward`. Returns ``(dh, drows)``: dh (n, d) summed over the
+    layers, and drows (k + 1, n, d) with ``drows[i, r] = dscores[i, r] * h[r]``,
+    the gradient for the rows ``W[ids[i, r]]``.
+    """
+    layers, n = dscores.shape
+    d = h.shape[1]
+    dh = np.zeros((n, d), dtype=h.dtype)
+    drows = np.empty((layers, n, d), dtype=rows.dtype)
+    for i in range(layers):
+        for r in range(n):
+            g = dscores[i, r]
+            hr = h[r]
+            w = rows[i, r]
+            out = drows[i, r]
+            acc = dh[r]
+            for j in range(d):
+                out[j] = g * hr[j]
+                acc[j] += g * w[j]
+    return dh, drows
