@@ -168,6 +168,8 @@ class EmbeddingDot:
     def _backward(self, dout, dh=None):
         """Record the weight gradient; return dh, or add it into ``dh`` if given."""
         h, target_W = self.cache
+        if target_W is None:   # left by NegativeSamplingLoss's fused forward
+            target_W = gather(self.params[0], self.embed.idx)
         if dh is None:
             dh = np.zeros(h.shape, dtype=np.result_type(h.dtype, target_W.dtype))
         dtarget = dot_backward(dout, h, target_W, dh)
@@ -246,7 +248,8 @@ class NegativeSamplingLoss:
                 raise ValueError("corpus is empty")
             if seed is None:
                 seed = int(np.random.randint(0, 2**62))
-            sampler = UnigramSampler(corpus, power, self.sample_size, seed=seed)
+            sampler = UnigramSampler(corpus, power, self.sample_size, seed=seed,
+                                     vocab_size=W.shape[0])
         self.sampler = sampler
         self.loss_layers = [SigmoidWithLoss() for _ in range(self.sample_size + 1)]
         self.embed_dot_layers = [EmbeddingDot(W) for _ in range(self.sample_size + 1)]
@@ -284,31 +287,35 @@ class NegativeSamplingLoss:
         """All k + 1 score layers in one fused kernel call; each sub-layer is
         left holding the same state its own forward would have stored."""
         n, k = target.shape[0], self.sample_size
-        negative = np.asarray(self.sampler.get_negative_sample(target))
+        checked = getattr(self.sampler, "negative_sample_checked", None)
+        if checked is not None:
+            negative = checked(target)
+        else:
+            negative = np.asarray(self.sampler.get_negative_sample(target))
         if negative.shape != (n, k):
             raise ValueError(f"sampler returned shape {negative.shape}, expected {(n, k)}")
         ids = np.empty((k + 1, n), dtype=np.int64)
         ids[0] = target
         ids[1:] = negative.T
-        rows, scores, losses, dscores = ns_forward(self.params[0], ids, h)
+        scores, losses, dscores = ns_forward(self.params[0], ids, h)
         ones, zeros = self._label_arrays(n)
         dxs = []
         for i, (dot, sig) in enumerate(zip(self.embed_dot_layers, self.loss_layers)):
             dot.embed.idx = ids[i]
-            dot.cache = (h, rows[i])
+            dot.cache = (h, None)   # target rows are read from W again when needed
             sig._x, sig.t, sig.loss = scores[i], (ones if i == 0 else zeros), float(losses[i])
             sig._dx = dscores[i]
             dxs.append(sig._dx)
-        self._fused = (h, ids, rows, dscores, dxs)
+        self._fused = (h, ids, dscores, dxs)
         return float(losses.sum())
 
     def backward(self, dout=1):
         fused = self._fused
-        if fused is not None and all(s._dx is v for s, v in zip(self.loss_layers, fused[4])):
-            h, ids, rows, dscores, _ = fused
+        if fused is not None and all(s._dx is v for s, v in zip(self.loss_layers, fused[3])):
+            h, ids, dscores, _ = fused
             if not (np.isscalar(dout) and dout == 1):
                 dscores = dscores * dout
-            dh, drows = ns_backward(dscores, h, rows)
+            dh, drows = ns_backward(dscores, h, self.params[0], ids)
             block = (ids.reshape(-1, 1), drows.reshape(-1, drows.shape[2]), len(ids))
             for i, dot in enumerate(self.embed_dot_layers):
                 dot.embed._set_grad(ids[i], drows[i], block)

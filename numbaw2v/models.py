@@ -47,7 +47,7 @@ def _make_sampler(corpus, vocab_size, sampler_seed):
     corpus = check_ids("corpus", corpus, vocab_size, ndim=1)
     if corpus.size == 0:
         raise ValueError("corpus is empty")
-    return UnigramSampler(corpus, 0.75, 5, seed=sampler_seed)
+    return UnigramSampler(corpus, 0.75, 5, seed=sampler_seed, vocab_size=vocab_size)
 
 
 class _Word2VecModel:

@@ -22,6 +22,8 @@ import math
 import numpy as np
 from numba import njit
 
+from .kernels.embed import PREFETCH_AHEAD, prefetch_row
+
 
 @njit(cache=True, nogil=True)
 def _sgd_rows(W, rows, grad, lr):
@@ -33,16 +35,25 @@ def _sgd_rows(W, rows, grad, lr):
 
 
 @njit(cache=True, nogil=True, fastmath=True, error_model="numpy")
-def _adam_rows(W, m, v, rows, grad, lr_t, a1, a2, eps):
+def _adam_rows(W, mv, rows, grad, lr_t, a1, a2, eps):
     """Adam on the given distinct rows; a1 = 1 - beta1, a2 = 1 - beta2.
 
-    Pass the scalars in W's dtype: a float64 scalar would widen all the
-    float32 arithmetic.
+    ``mv`` is (V, 2, d): the first and second moments of a row side by side,
+    so one row update touches two memory regions instead of three. Pass the
+    scalars in W's dtype: a float64 scalar would widen all the float32
+    arithmetic. (error_model="numpy" lets the division vectorise.)
     """
     d = W.shape[1]
-    for k in range(rows.shape[0]):
+    n = rows.shape[0]
+    for k in range(min(PREFETCH_AHEAD, n)):
+        prefetch_row(W, rows[k])
+        prefetch_row(mv, rows[k])
+    for k in range(n):
+        if k + PREFETCH_AHEAD < n:
+            prefetch_row(W, rows[k + PREFETCH_AHEAD])
+            prefetch_row(mv, rows[k + PREFETCH_AHEAD])
         i = rows[k]
-        w_row, m_row, v_row, g_row = W[i], m[i], v[i], grad[k]
+        w_row, m_row, v_row, g_row = W[i], mv[i, 0], mv[i, 1], grad[k]
         for j in range(d):
             g = g_row[j]
             mj = m_row[j] + a1 * (g - m_row[j])
@@ -129,8 +140,9 @@ class Adam:
             _check_sparse_entry(param, rows, summed)
             state = self._sparse_state.get(id(param))
             if state is None or state[0] is not param:
-                state = (param, np.zeros_like(param), np.zeros_like(param))
+                moments = np.zeros((param.shape[0], 2, param.shape[1]), dtype=param.dtype)
+                state = (param, moments)
                 self._sparse_state[id(param)] = state
             f = param.dtype.type  # keep the arithmetic in the param's precision
-            _adam_rows(param, state[1], state[2], rows, summed.astype(param.dtype, copy=False),
+            _adam_rows(param, state[1], rows, summed.astype(param.dtype, copy=False),
                        f(lr_t), f(1.0 - self.beta1), f(1.0 - self.beta2), f(self.eps))

@@ -119,9 +119,11 @@ class UnigramSampler:
     ``get_negative_sample(target)`` returns ``sample_size`` negatives for each
     target, drawn with replacement and never equal to that target. Backed by
     an alias table, so each draw is O(1) whatever the vocabulary size.
+    ``vocab_size`` (optional) makes the table cover ids the corpus lacks
+    (with probability 0), so any id below it may be passed as a target.
     """
 
-    def __init__(self, corpus, power, sample_size, seed=None):
+    def __init__(self, corpus, power, sample_size, seed=None, vocab_size=None):
         corpus = np.asarray(corpus)
         if corpus.ndim != 1 or corpus.size == 0:
             raise ValueError("corpus must be a non-empty one-dimensional array of word ids")
@@ -132,7 +134,9 @@ class UnigramSampler:
         if int(sample_size) < 0:
             raise ValueError(f"sample_size must be >= 0, got {sample_size}")
         self.sample_size = int(sample_size)
-        counts = np.bincount(corpus.astype(np.int64))
+        if vocab_size is not None and corpus.max() >= vocab_size:
+            raise ValueError(f"corpus has word ids >= vocab_size ({vocab_size})")
+        counts = np.bincount(corpus.astype(np.int64), minlength=vocab_size or 0)
         self.vocab_size = counts.shape[0]
         self.word_p = counts.astype(np.float64) ** float(power)
         self.word_p /= self.word_p.sum()
@@ -141,3 +145,11 @@ class UnigramSampler:
     def get_negative_sample(self, target):
         target = np.asarray(target)
         return self.table.sample_excluding(target, self.sample_size)
+
+    def negative_sample_checked(self, target):
+        """``get_negative_sample`` for a 1-D int64 ``target`` the caller has already
+        range-checked (the layers do): skips the per-call validation."""
+        t = self.table
+        if t._heavy >= 0 or t._only_positive >= 0:
+            return self.get_negative_sample(target)
+        return alias_sample_excluding(t.prob, t.alias, target, self.sample_size, t.state)

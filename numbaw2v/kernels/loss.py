@@ -14,6 +14,8 @@ import math
 import numpy as np
 from numba import njit
 
+from .embed import PREFETCH_AHEAD, prefetch_row
+
 
 @njit(cache=True, nogil=True, inline="always", error_model="numpy")
 def stable_sigmoid(x):
@@ -62,29 +64,31 @@ def ns_forward(W, ids, h):
     ``ids`` is (k + 1, n): row 0 holds the targets (label 1), rows 1..k the
     negatives (label 0); ``h`` is (n, d). Returns
 
-    - ``rows`` (k + 1, n, d): ``W[ids]`` (EmbeddingDot's cached target rows),
-    - ``scores`` (k + 1, n): row-wise dot products with h,
+    - ``scores`` (k + 1, n): ``sum(W[ids[i, r]] * h[r])``,
     - ``losses`` (k + 1,): the mean BCE of each score layer,
     - ``dscores`` (k + 1, n): ``(sigmoid(score) - label) / n``, each layer's
       gradient with respect to its scores.
     """
     layers, n = ids.shape
     d = W.shape[1]
-    rows = np.empty((layers, n, d), dtype=W.dtype)
     scores = np.empty((layers, n), dtype=h.dtype)
     dscores = np.empty((layers, n), dtype=h.dtype)
     losses = np.zeros(layers, dtype=np.float64)
     inv_n = 1.0 / n if n else 0.0
+    flat = ids.ravel()
+    for p in range(min(PREFETCH_AHEAD, flat.shape[0])):
+        prefetch_row(W, flat[p])
     for i in range(layers):
         label = 1.0 if i == 0 else 0.0
         total = 0.0
         for r in range(n):
+            p = i * n + r + PREFETCH_AHEAD
+            if p < flat.shape[0]:
+                prefetch_row(W, flat[p])
             w = W[ids[i, r]]
-            out = rows[i, r]
             hr = h[r]
             acc = h.dtype.type(0)
             for j in range(d):
-                out[j] = w[j]
                 acc += w[j] * hr[j]
             scores[i, r] = acc
             x = np.float64(acc)
@@ -93,27 +97,27 @@ def ns_forward(W, ids, h):
             sig = 1.0 / (1.0 + e) if x >= 0.0 else e / (1.0 + e)
             dscores[i, r] = (sig - label) * inv_n
         losses[i] = total * inv_n
-    return rows, scores, losses, dscores
+    return scores, losses, dscores
 
 
 @njit(cache=True, nogil=True, fastmath=True, error_model="numpy")
-def ns_backward(dscores, h, rows):
+def ns_backward(dscores, h, W, ids):
     """Backward of all k + 1 EmbeddingDot layers of negative sampling.
 
-    ``dscores`` (k + 1, n), ``h`` (n, d), ``rows`` (k + 1, n, d) as returned
-    by :func:`ns_forward`. Returns ``(dh, drows)``: dh (n, d) summed over the
-    layers, and drows (k + 1, n, d) with ``drows[i, r] = dscores[i, r] * h[r]``,
-    the gradient for the rows ``W[ids[i, r]]``.
+    ``dscores`` (k + 1, n), ``h`` (n, d), ``ids`` (k + 1, n) as given to
+    :func:`ns_forward` (W unchanged since). Returns ``(dh, drows)``: dh (n, d)
+    summed over the layers, and drows (k + 1, n, d) with
+    ``drows[i, r] = dscores[i, r] * h[r]``, the gradient for row ``W[ids[i, r]]``.
     """
     layers, n = dscores.shape
     d = h.shape[1]
     dh = np.zeros((n, d), dtype=h.dtype)
-    drows = np.empty((layers, n, d), dtype=rows.dtype)
+    drows = np.empty((layers, n, d), dtype=W.dtype)
     for i in range(layers):
         for r in range(n):
             g = dscores[i, r]
             hr = h[r]
-            w = rows[i, r]
+            w = W[ids[i, r]]
             out = drows[i, r]
             acc = dh[r]
             for j in range(d):
