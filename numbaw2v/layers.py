@@ -115,8 +115,9 @@ class Embedding:
         together is ``sum_rows_by_id(ids2d, rows2d)``, computed without
         concatenating the per-layer records.
         """
-        W = self.params[0]
-        self._record = (ids, np.ascontiguousarray(rows, dtype=W.dtype), block)
+        if block is None:
+            rows = np.ascontiguousarray(rows, dtype=self.params[0].dtype)
+        self._record = (ids, rows, block)
         self._stale = True
         if not self.lazy:
             self.flush()
@@ -339,8 +340,9 @@ def collect_sparse_grads(embeddings):
     the total gradient of each row -- exactly the non-zero rows of the dense
     gradient that the book's ``remove_duplicate`` would produce.
 
-    Layers that received the very same row-gradient array (CBOW's context
-    layers) are summed without copying that array once per layer.
+    Layers fed by one fused backward (a complete ``block``) are summed from
+    the block's arrays; layers that received the very same row-gradient
+    array are summed without copying that array once per layer.
     """
     records = {}
     for layer in embeddings:
@@ -350,25 +352,36 @@ def collect_sparse_grads(embeddings):
             records.setdefault(id(W), (W, []))[1].append(rec)
     out = []
     for W, recs in records.values():
-        block = recs[0][2]
-        if block is not None and len(recs) == block[2] and all(r[2] is block for r in recs):
-            unique, summed = sum_rows_by_id(block[0], block[1])
-            out.append((W, unique, summed))
-            continue
-        by_rows = {}
-        for ids, rows, _ in recs:
-            by_rows.setdefault(id(rows), (rows, []))[1].append(ids)
-        if len(by_rows) == 1:
-            (rows, ids), = by_rows.values()
-            ids2d = ids[0].reshape(-1, 1) if len(ids) == 1 else np.stack(ids, axis=1)
+        parts = _gradient_parts(recs)
+        if len(parts) == 1:
+            ids2d, rows = parts[0]
         else:
-            all_ids, all_rows = [], []
-            for rows, ids in by_rows.values():
-                ids2d = ids[0].reshape(-1, 1) if len(ids) == 1 else np.stack(ids, axis=1)
-                all_ids.append(ids2d.reshape(-1))
-                all_rows.append(rows if len(ids) == 1 else np.repeat(rows, len(ids), axis=0))
-            ids2d = np.concatenate(all_ids).reshape(-1, 1)
-            rows = np.concatenate(all_rows)
+            ids2d = np.concatenate([ids.reshape(-1) for ids, _ in parts]).reshape(-1, 1)
+            rows = np.concatenate([r if ids.shape[1] == 1 else np.repeat(r, ids.shape[1], axis=0)
+                                   for ids, r in parts])
         unique, summed = sum_rows_by_id(ids2d, rows)
         out.append((W, unique, summed))
     return out
+
+
+def _gradient_parts(recs):
+    """Split layer records into ``(ids (n, c), rows (n, d))`` parts: each
+    ``ids[r, k]`` receives ``rows[r]``."""
+    blocks, loose = {}, []
+    for rec in recs:
+        if rec[2] is None:
+            loose.append(rec)
+        else:
+            blocks.setdefault(id(rec[2]), (rec[2], []))[1].append(rec)
+    parts = []
+    for block, members in blocks.values():
+        if len(members) == block[2]:
+            parts.append((block[0], block[1]))
+        else:                       # some member was run on its own since
+            loose += members
+    by_rows = {}
+    for ids, rows, _ in loose:
+        by_rows.setdefault(id(rows), (rows, []))[1].append(ids)
+    for rows, ids in by_rows.values():
+        parts.append((ids[0].reshape(-1, 1) if len(ids) == 1 else np.stack(ids, axis=1), rows))
+    return parts

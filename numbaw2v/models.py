@@ -62,10 +62,13 @@ class _Word2VecModel:
 
     def embeddings(self):
         """Every Embedding layer of the model (in and out sides)."""
-        out = []
-        for layer in self.layers:
-            out += layer.embeddings() if hasattr(layer, "embeddings") else [layer]
-        return out
+        cached = getattr(self, "_embeddings", None)
+        if cached is None:
+            cached = []
+            for layer in self.layers:
+                cached += layer.embeddings() if hasattr(layer, "embeddings") else [layer]
+            self._embeddings = cached
+        return cached
 
     def sparse_grads(self):
         """``[(param, rows, summed), ...]``: the gradient of the last backward, row-sparse."""

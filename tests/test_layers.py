@@ -174,3 +174,22 @@ def test_shared_weights_stay_one_array():
     assert model.word_vecs.dtype == np.float32
     sg = SkipGram(20, 3, 2, np.arange(20), seed=0)
     assert all(p is sg.params[1] for p in sg.params[1:])
+
+
+def test_sparse_grads_after_a_layer_is_rerun_on_its_own():
+    model, _, contexts, target = _model_pair(CBOW, RefCBOW, 2, seed=9)
+    model.lazy_grads = True
+    model.forward(contexts, target)
+    model.backward()
+    # one context layer and one negative-sampling dot layer run again by hand
+    model.in_layers[1].forward(contexts[:, 1])
+    model.in_layers[1].backward(np.full((len(target), 4), 0.5))
+    dot = model.ns_loss.embed_dot_layers[2]
+    dot.forward(np.ones((len(target), 4)), target)
+    dot.backward(np.linspace(-1, 1, len(target)))
+    sparse = model.sparse_grads()
+    _, dense = remove_duplicate(model.params, model.grads)
+    for (param, rows, summed), g in zip(sparse, dense):
+        rebuilt = np.zeros_like(param)
+        rebuilt[rows] = summed
+        np.testing.assert_allclose(rebuilt, g, atol=1e-13)
