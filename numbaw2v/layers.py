@@ -52,9 +52,12 @@ def check_ids(name, ids, n, ndim=None):
         raise ValueError(f"{name} must be {ndim}-dimensional, got shape {a.shape}")
     if a.dtype == np.uint64 and a.size and a.max() > np.iinfo(np.int64).max:
         raise ValueError(f"{name} has ids outside [0, {n})")
+    shape = a.shape
     a = np.ascontiguousarray(a, dtype=np.int64)
+    if a.shape != shape:            # ascontiguousarray turns a 0-d id into shape (1,)
+        a = a.reshape(shape)
     if a.size:
-        lo, hi = max_min(a)
+        lo, hi = max_min(a.reshape(-1))
         if lo < 0 or hi >= n:
             raise ValueError(f"{name} has ids outside [0, {n}): min {lo}, max {hi}")
     return a
@@ -95,6 +98,8 @@ class Embedding:
     def forward(self, idx):
         W = self.params[0]
         self.idx = check_ids("idx", idx, W.shape[0])
+        if self.idx.ndim == 0:          # a single id: one row, as W[idx] gives
+            return gather(W, self.idx.reshape(1))[0]
         return gather(W, self.idx)
 
     def backward(self, dout):

@@ -146,3 +146,90 @@ class SGDBook:
     def update(self, params, grads):
         for i in range(len(params)):
             params[i] -= self.lr * grads[i]
+
+
+# ---- the book's utilities and Trainer extras ----
+
+def test_preprocess_and_contexts_match_the_book():
+    from numbaw2v.util import preprocess
+    from reference import ref_create_contexts_target
+
+    corpus, word_to_id, id_to_word = preprocess("You say goodbye and I say hello.")
+    assert list(corpus) == [0, 1, 2, 3, 4, 1, 5, 6]
+    assert id_to_word[6] == "." and word_to_id["say"] == 1
+    for w in (1, 2, 3):
+        got = create_contexts_target(corpus, w)
+        ref = ref_create_contexts_target(corpus, w)
+        if len(ref[1]):
+            np.testing.assert_array_equal(got[0], ref[0])
+        np.testing.assert_array_equal(got[1], ref[1])
+    assert create_contexts_target(corpus, 4)[0].shape == (0, 8)
+
+
+def test_similarity_utilities(capsys):
+    from numbaw2v.util import (analogy, clip_grads, convert_one_hot, cos_similarity,
+                               most_similar, normalize)
+    from reference import ref_cos_similarity
+
+    x, y = np.array([1.0, 2.0, 0.0]), np.array([2.0, 1.0, 1.0])
+    assert abs(cos_similarity(x, y) - ref_cos_similarity(x, y)) < 1e-15
+    assert abs(cos_similarity(np.zeros(3), y)) < 1e-6      # eps keeps it finite
+
+    one_hot = convert_one_hot(np.array([[0, 2], [1, 1]]), 3)
+    np.testing.assert_array_equal(one_hot[0], [[1, 0, 0], [0, 0, 1]])
+    assert one_hot.dtype == np.int32
+
+    words = ["man", "woman", "king", "queen", "apple"]
+    w2i = {w: i for i, w in enumerate(words)}
+    i2w = dict(enumerate(words))
+    M = np.array([[1.0, 0.0, 0.0], [1.0, 1.0, 0.0], [1.0, 0.0, 1.0], [1.0, 1.0, 1.0],
+                  [-1.0, 0.2, -0.3]])
+    res = most_similar("king", w2i, i2w, M, top=2)
+    assert [w for w, _ in res] == ["queen", "man"]
+    assert most_similar("nope", w2i, i2w, M) == []
+    res = analogy("man", "king", "woman", w2i, i2w, normalize(M.copy()), top=1, answer="queen")
+    assert res[0][0] == "queen"
+    out = capsys.readouterr().out
+    assert "[query] king" in out and "nope is not found" in out and "==>queen" in out
+
+    grads = [np.full(4, 3.0), np.full(2, 4.0)]
+    clip_grads(grads, 1.0)
+    total = np.sqrt(sum(np.sum(g ** 2) for g in grads))
+    assert abs(total - 1.0) < 1e-5
+
+
+def test_trainer_plot(monkeypatch):
+    import sys
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from numbaw2v.trainer import Trainer
+
+    trainer = Trainer(model=None, optimizer=None)
+    trainer.loss_list, trainer.eval_interval = [3.0, 2.0, 1.5], 20
+    shown = []
+    monkeypatch.setattr(plt, "show", lambda: shown.append(True))
+    trainer.plot(ylim=(0, 4))
+    assert shown and plt.gca().get_ylim() == (0.0, 4.0)
+    assert list(plt.gca().lines[-1].get_ydata()) == [3.0, 2.0, 1.5]
+    plt.close("all")
+
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
+    try:
+        trainer.plot()
+    except ImportError as exc:
+        assert "matplotlib" in str(exc)
+    else:
+        raise AssertionError("plot() without matplotlib must raise ImportError")
+
+
+def test_embedding_takes_a_single_id_like_numpy():
+    from numbaw2v.layers import Embedding
+
+    W = np.arange(12.0).reshape(4, 3)
+    layer = Embedding(W)
+    np.testing.assert_array_equal(layer.forward(2), W[2])
+    layer.backward(np.ones(3))
+    assert layer.grads[0].sum() == 3 and layer.grads[0][2].sum() == 3

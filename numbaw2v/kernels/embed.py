@@ -79,7 +79,7 @@ def _gather_rows_parallel(W, flat, out):
 
 @njit(cache=True, nogil=True)
 def gather(W, ids):
-    """The rows of W for ``ids`` (any shape): an array of shape ``ids.shape + (d,)``."""
+    """The rows of W for ``ids`` (any shape with ndim >= 1): shape ``ids.shape + (d,)``."""
     flat = ids.ravel()
     n = flat.shape[0]
     out = np.empty((n, W.shape[1]), dtype=W.dtype)
