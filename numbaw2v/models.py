@@ -13,7 +13,7 @@ Both keep the book's constructor, ``params``/``grads`` lists, ``forward``,
 import numpy as np
 
 from .kernels.embed import gather_mean
-from .layers import Embedding, NegativeSamplingLoss, check_float, check_ids, collect_sparse_grads
+from .layers import Embedding, NegativeSamplingLoss, check_ids, collect_sparse_grads
 from .sampling import UnigramSampler
 
 

@@ -39,6 +39,12 @@ def test_embedding_backward():
     layer.backward(R)
     np.testing.assert_allclose(layer.grads[0], numeric_grad(f, W), atol=TOL)
     assert layer.params[0] is W
+    ref = RefEmbedding(W.copy())
+    flat = idx.reshape(-1)
+    np.testing.assert_array_equal(ref.forward(flat), layer.forward(flat))
+    ref.backward(R.reshape(-1, 3))
+    layer.backward(R.reshape(-1, 3))
+    np.testing.assert_allclose(layer.grads[0], ref.grads[0], atol=1e-15)
 
 
 def test_embedding_dot_backward():
@@ -53,6 +59,10 @@ def test_embedding_dot_backward():
     dh = layer.backward(R)
     np.testing.assert_allclose(layer.grads[0], numeric_grad(f, W), atol=TOL)
     np.testing.assert_allclose(dh, numeric_grad(f, h), atol=TOL)
+    ref = RefEmbeddingDot(W.copy())
+    np.testing.assert_allclose(ref.forward(h, idx), layer.forward(h, idx), atol=1e-14)
+    np.testing.assert_allclose(ref.backward(R), layer.backward(R), atol=1e-14)
+    np.testing.assert_allclose(ref.grads[0], layer.grads[0], atol=1e-14)
 
 
 def test_sigmoid_with_loss_backward_and_book_values():
