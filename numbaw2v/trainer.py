@@ -104,7 +104,7 @@ class Trainer:
             for epoch in range(max_epoch):
                 idx = np.random.permutation(data_size)
                 x, t = x[idx], t[idx]
-                bar.set_description(f"epoch {self.current_epoch + 1}")
+                bar.set_description(f"epoch {self.current_epoch + 1}", refresh=False)
                 for iters in range(max_iters):
                     sl = slice(iters * batch_size, (iters + 1) * batch_size)
                     loss = self.model.forward(x[sl], t[sl])
