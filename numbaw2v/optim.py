@@ -75,12 +75,31 @@ def _adam_dense(p, m, v, g, lr_t, a1, a2, eps):
         p[k] -= lr_t * mk / (math.sqrt(vk) + eps)
 
 
+@njit(cache=True, nogil=True)
+def _rows_problem(rows, n):
+    """0 if rows are strictly increasing ids in [0, n); 1 if one is out of range; 2 if not increasing."""
+    for k in range(rows.shape[0]):
+        if rows[k] < 0 or rows[k] >= n:
+            return 1
+        if k and rows[k] <= rows[k - 1]:
+            return 2
+    return 0
+
+
 def _check_sparse_entry(param, rows, summed):
+    """Rows must be distinct, sorted ids of param's rows: the kernels write there."""
     if not isinstance(param, np.ndarray) or param.ndim != 2:
         raise ValueError("sparse_grads entries must hold a 2-D numpy param")
+    if not isinstance(rows, np.ndarray) or rows.ndim != 1 or rows.dtype.kind not in "iu":
+        raise ValueError("rows must be a one-dimensional integer array")
     if summed.shape != (rows.shape[0], param.shape[1]):
         raise ValueError(f"summed must have shape {(rows.shape[0], param.shape[1])}, "
                          f"got {summed.shape}")
+    problem = _rows_problem(rows, param.shape[0])
+    if problem == 1:
+        raise ValueError(f"rows has ids outside [0, {param.shape[0]})")
+    if problem == 2:
+        raise ValueError("rows must be sorted and distinct (as sparse_grads() returns them)")
 
 
 class SGD:

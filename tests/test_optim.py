@@ -92,7 +92,14 @@ def test_sparse_adam_keeps_state_per_param():
     np.testing.assert_allclose(B, B2, rtol=1e-12)
 
 
-def test_sparse_update_rejects_mismatched_grad():
+def test_sparse_update_rejects_bad_entries():
     W = np.zeros((4, 3))
-    with pytest.raises(ValueError, match="summed"):
+    with pytest.raises(ValueError, match="^summed"):
         SGD().update_sparse([(W, np.array([0, 1]), np.zeros((2, 2)))])
+    with pytest.raises(ValueError, match="^rows"):
+        SGD().update_sparse([(W, np.array([0, 4]), np.zeros((2, 3)))])
+    with pytest.raises(ValueError, match="^rows"):
+        Adam().update_sparse([(W, np.array([2, 2]), np.zeros((2, 3)))])
+    with pytest.raises(ValueError, match="^rows"):
+        Adam().update_sparse([(W, np.array([0.0, 1.0]), np.zeros((2, 3)))])
+    assert not W.any()
