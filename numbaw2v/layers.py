@@ -293,11 +293,12 @@ class NegativeSamplingLoss:
         """All k + 1 score layers in one fused kernel call; each sub-layer is
         left holding the same state its own forward would have stored."""
         n, k = target.shape[0], self.sample_size
+        V = self.params[0].shape[0]
         checked = getattr(self.sampler, "negative_sample_checked", None)
-        if checked is not None:
-            negative = checked(target)
+        if checked is not None and len(self.sampler.table) <= V:
+            negative = checked(target)      # a table over at most V ids: always in range
         else:
-            negative = np.asarray(self.sampler.get_negative_sample(target))
+            negative = check_ids("negative samples", self.sampler.get_negative_sample(target), V)
         if negative.shape != (n, k):
             raise ValueError(f"sampler returned shape {negative.shape}, expected {(n, k)}")
         ids = np.empty((k + 1, n), dtype=np.int64)

@@ -122,3 +122,16 @@ def test_trainer_and_util_check_arguments():
         create_contexts_target(corpus, 0)
     with pytest.raises(ValueError, match="^sparse"):
         Trainer(object(), SGD(), sparse=True).uses_sparse()
+
+
+def test_negative_samples_from_a_custom_sampler_are_checked():
+    from reference import FixedSampler
+
+    layer = NegativeSamplingLoss(W, np.arange(5), sample_size=2,
+                                 sampler=FixedSampler(np.array([[0, 5], [1, 2]])))
+    with pytest.raises(ValueError, match="^negative samples"):
+        layer.forward(np.zeros((2, 3)), np.array([0, 1]))
+    big = UnigramSampler(np.arange(9), 0.75, 2, seed=0)    # knows ids up to 8 > 4
+    layer = NegativeSamplingLoss(W, np.arange(5), sample_size=2, sampler=big)
+    with pytest.raises(ValueError, match="^negative samples"):   # 100 draws, ids up to 8
+        layer.forward(np.zeros((50, 3)), np.zeros(50, dtype=int))
