@@ -36,8 +36,8 @@ def check_matrix(name, W):
     if W.ndim != 2:
         raise ValueError(f"{name} must be two-dimensional (vocabulary x dimension), "
                          f"got shape {W.shape}")
-    if not np.issubdtype(W.dtype, np.floating):
-        raise ValueError(f"{name} must be a floating-point array, got dtype {W.dtype}")
+    if W.dtype not in (np.float32, np.float64):
+        raise ValueError(f"{name} must be a float32 or float64 array, got dtype {W.dtype}")
     if W.shape[0] == 0 or W.shape[1] == 0:
         raise ValueError(f"{name} must have at least one row and one column, got {W.shape}")
     return W

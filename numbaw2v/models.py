@@ -23,8 +23,8 @@ def _init_weights(vocab_size, hidden_size, seed, dtype):
     if int(hidden_size) != hidden_size or hidden_size < 1:
         raise ValueError(f"hidden_size must be a positive integer, got {hidden_size}")
     dtype = np.dtype(dtype)
-    if not np.issubdtype(dtype, np.floating):
-        raise ValueError(f"dtype must be a floating-point type, got {dtype}")
+    if dtype not in (np.float32, np.float64):
+        raise ValueError(f"dtype must be float32 or float64, got {dtype}")
     shape = (int(vocab_size), int(hidden_size))
     if seed is None:   # the book's initialisation, from numpy's global generator
         W_in = (0.01 * np.random.randn(*shape)).astype(dtype)

@@ -21,7 +21,8 @@ def test_embedding_forward_rejects_bad_ids(bad, name):
         Embedding(W).forward(bad)
 
 
-@pytest.mark.parametrize("bad", [np.zeros(3), np.zeros((2, 2), dtype=int), [[0.0]], np.zeros((0, 2))])
+@pytest.mark.parametrize("bad", [np.zeros(3), np.zeros((2, 2), dtype=int), [[0.0]], np.zeros((0, 2)),
+                                 np.zeros((2, 2), dtype=np.float16)])
 def test_layers_reject_bad_weights(bad):
     with pytest.raises(ValueError, match="^W"):
         Embedding(bad)
@@ -84,6 +85,8 @@ def test_models_check_arguments(cls):
         cls(10, 0, 1, corpus)
     with pytest.raises(ValueError, match="^vocab_size"):
         cls(-1, 3, 1, corpus)
+    with pytest.raises(ValueError, match="^dtype"):
+        cls(10, 3, 1, corpus, dtype=np.int32)
     model = cls(10, 3, 1, corpus, seed=0)
     with pytest.raises(ValueError, match="^contexts"):
         model.forward(np.zeros((4, 3), dtype=int), np.zeros(4, dtype=int))
