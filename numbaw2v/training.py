@@ -70,7 +70,7 @@ def run_epochs(model, corpus, epochs, alpha, min_alpha, callbacks):
                 losses = np.zeros(ids.shape[0], dtype=np.float64)
                 train_chunks(W_in, W_out, corpus.ids, corpus.sentence_ends, ids, chunk,
                              v.keep_prob, v.table.prob, v.table.alias, model.sg,
-                             model.cbow_mean, model.window, model.shrink_windows,
+                             model.shared_negatives, model.cbow_mean, model.window, model.shrink_windows,
                              model.negative, alpha, min_alpha, epoch, epoch * n, total,
                              model.seed, model.compute_loss, trained, losses)
                 raw = int(min(ids[-1] * chunk + chunk, n) - ids[0] * chunk)

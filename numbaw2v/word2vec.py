@@ -80,6 +80,12 @@ class Word2Vec:
     """CBOW or skip-gram with negative sampling, trained on all cores.
 
     Parameters follow gensim's ``Word2Vec`` where the meaning is the same.
+    Beyond gensim's: ``vocab_size`` (the id range when sentences are integer
+    id arrays), ``shared_negatives`` (skip-gram draws one set of negatives per
+    window instead of one per context word; False gives the classic
+    per-pair draws), ``progress`` (tqdm bar: None shows it on a terminal) and
+    ``corpus_memory_limit`` (bytes of encoded corpus kept in memory before it
+    is memory-mapped from a temporary file).
     Give ``sentences`` (an iterable of token lists, or of integer id arrays
     with ``vocab_size``) or ``corpus_file`` (path(s) of plain/.gz/.bz2/.xz
     text, one sentence per line, or a corpus name) to build the vocabulary and
@@ -90,13 +96,15 @@ class Word2Vec:
                  min_count=5, max_vocab_size=None, sample=1e-3, sg=0, negative=5,
                  ns_exponent=0.75, cbow_mean=True, alpha=None, min_alpha=1e-4, epochs=5,
                  workers=None, seed=1, shrink_windows=True, compute_loss=False, callbacks=(),
-                 vocab_size=None, progress=None, corpus_memory_limit=DEFAULT_CORPUS_MEMORY):
+                 vocab_size=None, shared_negatives=True, progress=None,
+                 corpus_memory_limit=DEFAULT_CORPUS_MEMORY):
         params = dict(vector_size=vector_size, window=window, min_count=min_count,
                       max_vocab_size=max_vocab_size, sample=sample, sg=int(sg),
                       negative=negative, ns_exponent=ns_exponent, cbow_mean=bool(cbow_mean),
                       alpha=alpha, min_alpha=min_alpha, epochs=epochs, workers=workers,
                       seed=seed, shrink_windows=bool(shrink_windows),
-                      compute_loss=bool(compute_loss), vocab_size=vocab_size)
+                      compute_loss=bool(compute_loss), vocab_size=vocab_size,
+                      shared_negatives=bool(shared_negatives))
         if sentences is not None and corpus_file is not None:
             raise ValueError("give either sentences or corpus_file, not both")
         _check_params(params)
@@ -182,7 +190,8 @@ class Word2Vec:
     def _init_weights(self):
         rng = np.random.default_rng(self.seed)
         V, d = len(self.vocab), self.vector_size
-        W_in = ((rng.random((V, d), dtype=np.float32) - 0.5) / d).astype(np.float32)
+        # uniform in [-1/d, 1/d), the scale gensim uses (the C word2vec uses half of it)
+        W_in = ((rng.random((V, d), dtype=np.float32) * 2.0 - 1.0) / d).astype(np.float32)
         self.syn1neg = np.zeros((V, d), dtype=np.float32)
         self._make_wv(W_in)
 
@@ -254,7 +263,7 @@ class Word2Vec:
         params = {k: getattr(self, k) for k in (
             "vector_size", "window", "min_count", "max_vocab_size", "sample", "sg", "negative",
             "ns_exponent", "cbow_mean", "alpha", "min_alpha", "epochs", "workers", "seed",
-            "shrink_windows", "compute_loss", "vocab_size", "corpus_count",
+            "shrink_windows", "compute_loss", "vocab_size", "shared_negatives", "corpus_count",
             "corpus_total_words")}
         meta = {"format": _FORMAT, "params": params, "int_keys": int_keys}
         key_array = (np.asarray(keys, dtype=np.int64) if int_keys

@@ -11,6 +11,8 @@ in the whole run (epochs x corpus), from ``alpha`` to ``min_alpha``.
 
 ``fastmath`` lets LLVM vectorise the 100-float dot products and row updates;
 it only reorders float additions (see bench/RESULTS.md for the quality check).
+Rows that the next word will need are prefetched while the current word
+trains (numbaw2v.kernels.prefetch).
 """
 import math
 
@@ -18,6 +20,7 @@ import numpy as np
 from numba import njit, prange
 
 from .alias import alias_draw
+from .prefetch import prefetch_row
 from .rng import below, next_state, splitmix64, uniform
 
 MAX_EXP = 6.0
@@ -34,14 +37,25 @@ def chunk_state(seed, epoch, chunk):
     return s
 
 
+# sigmoid(x) at the centres of SIGMOID_BINS equal bins over [-MAX_EXP, MAX_EXP]: a
+# 4 KB table in L1 cache replaces an exp and a division per score (7% faster).
+SIGMOID_BINS = 1000
+_BIN = 2.0 * MAX_EXP / SIGMOID_BINS
+SIGMOID_TABLE = (1.0 / (1.0 + np.exp(-((np.arange(SIGMOID_BINS) + 0.5) * _BIN - MAX_EXP)))
+                 ).astype(np.float32)
+_PER_BIN = 1.0 / _BIN
+
+
 @njit(cache=True, nogil=True, inline="always", fastmath=_FM)
 def _grad(f, label, alpha):
-    """alpha * (label - sigmoid(f)), saturated outside [-MAX_EXP, MAX_EXP]."""
-    if f > MAX_EXP:
-        return (label - 1.0) * alpha
-    if f < -MAX_EXP:
-        return label * alpha
-    return (label - 1.0 / (1.0 + math.exp(-f))) * alpha
+    """alpha * (label - sigmoid(f)); 0 once |f| >= MAX_EXP (no update for a saturated score).
+
+    Skipping saturated scores is what gensim does (the C word2vec instead
+    pushes with the full step). sigmoid comes from SIGMOID_TABLE.
+    """
+    if f >= MAX_EXP or f <= -MAX_EXP:
+        return 0.0
+    return (label - SIGMOID_TABLE[int((f + MAX_EXP) * _PER_BIN)]) * alpha
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -54,17 +68,11 @@ def _loss(f, label):
 
 
 @njit(cache=True, nogil=True, fastmath=_FM)
-def _dot(a, ra, b, rb, d):
-    f = np.float32(0.0)
-    for k in range(d):
-        f += a[ra, k] * b[rb, k]
-    return f
+def cbow_word(W_in, W_out, buf, n, i, w, neu1, neu1e, negs, alpha, cbow_mean, want_loss):
+    """One CBOW update for the centre word buf[i] with window w and negatives ``negs``.
 
-
-@njit(cache=True, nogil=True, fastmath=_FM)
-def cbow_word(W_in, W_out, buf, n, i, w, neu1, neu1e, prob, alias, negative, alpha,
-              cbow_mean, s, want_loss):
-    """One CBOW update for the centre word buf[i] with window w. Returns (state, loss)."""
+    A negative equal to the centre word is skipped. Returns the loss (0 unless want_loss).
+    """
     d = W_in.shape[1]
     lo = max(0, i - w)
     hi = min(n, i + w + 1)
@@ -80,19 +88,21 @@ def cbow_word(W_in, W_out, buf, n, i, w, neu1, neu1e, prob, alias, negative, alp
             cnt += 1
     loss = 0.0
     if cnt == 0:
-        return s, loss
-    inv = np.float32(1.0 / cnt) if cbow_mean else np.float32(1.0)
+        return loss
+    inv = np.float32(1.0 / cnt)
     if cbow_mean:
         for k in range(d):
             neu1[k] *= inv
+    # As in the C word2vec and gensim: with the mean, every context word gets the
+    # whole error; with the sum, the error is shared out over the context words.
+    share = np.float32(1.0) if cbow_mean else inv
     word = buf[i]
-    for t in range(negative + 1):
+    for t in range(negs.shape[0] + 1):
         if t == 0:
             target = np.int64(word)
             label = 1.0
         else:
-            s = next_state(s)
-            target = alias_draw(prob, alias, s)
+            target = negs[t - 1]
             if target == word:
                 continue
             label = 0.0
@@ -109,13 +119,17 @@ def cbow_word(W_in, W_out, buf, n, i, w, neu1, neu1e, prob, alias, negative, alp
         if j != i:
             c = buf[j]
             for k in range(d):
-                W_in[c, k] += neu1e[k] * inv
-    return s, loss
+                W_in[c, k] += neu1e[k] * share
+    return loss
 
 
 @njit(cache=True, nogil=True, fastmath=_FM)
 def skipgram_word(W_in, W_out, buf, n, i, w, neu1e, prob, alias, negative, alpha, s, want_loss):
-    """Skip-gram updates for the centre word buf[i]: each context word predicts it."""
+    """Skip-gram for the centre word buf[i], fresh negatives for every context word.
+
+    Each context word in turn predicts the centre word, as in the C word2vec
+    and gensim. Returns (state, loss).
+    """
     d = W_in.shape[1]
     lo = max(0, i - w)
     hi = min(n, i + w + 1)
@@ -151,6 +165,64 @@ def skipgram_word(W_in, W_out, buf, n, i, w, neu1e, prob, alias, negative, alpha
     return s, loss
 
 
+@njit(cache=True, nogil=True, fastmath=_FM)
+def skipgram_window(W_in, W_out, buf, n, i, w, ctx, targets, G, acc, negs, alpha, want_loss):
+    """Skip-gram for the centre word buf[i] with one set of negatives shared by its window.
+
+    The context rows and the (1 + negative) output rows meet in a small
+    matrix of scores (the HogBatch formulation, arXiv:1611.06172): every
+    gradient is computed from the weights as they were before this window,
+    then both sides are updated. Each row is read once per window instead of
+    once per (context, target) pair, and negatives are drawn once per window.
+    Returns the loss (0 unless want_loss).
+    """
+    d = W_in.shape[1]
+    word = buf[i]
+    targets[0] = word
+    nt = 1
+    for t in range(negs.shape[0]):
+        x = negs[t]
+        if x != word:
+            targets[nt] = x
+            nt += 1
+    m = 0
+    for j in range(max(0, i - w), min(n, i + w + 1)):
+        if j != i:
+            ctx[m] = buf[j]
+            m += 1
+    loss = 0.0
+    for a in range(m):
+        c = ctx[a]
+        for b in range(nt):
+            tb = targets[b]
+            f = np.float32(0.0)
+            for k in range(d):
+                f += W_in[c, k] * W_out[tb, k]
+            label = 1.0 if b == 0 else 0.0
+            G[a, b] = np.float32(_grad(f, label, alpha))
+            if want_loss:
+                loss += _loss(f, label)
+        for k in range(d):
+            acc[a, k] = 0.0
+        for b in range(nt):
+            g = G[a, b]
+            tb = targets[b]
+            for k in range(d):
+                acc[a, k] += g * W_out[tb, k]
+    for b in range(nt):
+        tb = targets[b]
+        for a in range(m):
+            g = G[a, b]
+            c = ctx[a]
+            for k in range(d):
+                W_out[tb, k] += g * W_in[c, k]
+    for a in range(m):
+        c = ctx[a]
+        for k in range(d):
+            W_in[c, k] += acc[a, k]
+    return loss
+
+
 @njit(cache=True, nogil=True)
 def subsample(corpus, start, stop, keep_prob, buf, s):
     """Copy the words of corpus[start:stop] that survive subsampling into buf. Returns (n, state)."""
@@ -167,19 +239,38 @@ def subsample(corpus, start, stop, keep_prob, buf, s):
     return n, s
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _draw_ahead(nxt, prob, alias, W_out, s):
+    """Draw the next word's negatives and start fetching their rows."""
+    for q in range(nxt.shape[0]):
+        s = next_state(s)
+        nxt[q] = alias_draw(prob, alias, s)
+        prefetch_row(W_out, nxt[q])
+    return s
+
+
 @njit(cache=True, nogil=True, fastmath=_FM)
 def train_chunk(W_in, W_out, corpus, sentence_ends, start, stop, keep_prob, prob, alias,
-                sg, cbow_mean, window, shrink, negative, alpha, min_alpha, done_before,
+                sg, shared, cbow_mean, window, shrink, negative, alpha, min_alpha, done_before,
                 total, s, want_loss):
     """Train on raw positions [start, stop) of the corpus. Returns (trained words, loss, state).
 
     ``done_before`` is the number of raw words of the whole run before ``start``
     and ``total`` the raw words of the whole run: they set the learning rate.
+    CBOW and shared-negative skip-gram draw each word's negatives one word
+    ahead, so the rows can be prefetched while the current word trains.
     """
     d = W_in.shape[1]
     buf = np.empty(stop - start, dtype=np.int32)
     neu1 = np.empty(d, dtype=np.float32)
     neu1e = np.empty(d, dtype=np.float32)
+    ctx = np.empty(2 * window, dtype=np.int64)
+    targets = np.empty(negative + 1, dtype=np.int64)
+    G = np.empty((2 * window, negative + 1), dtype=np.float32)
+    acc = np.empty((2 * window, d), dtype=np.float32)
+    negs = np.empty(negative, dtype=np.int64)
+    nxt = np.empty(negative, dtype=np.int64)
+    ahead = not sg or shared
     si = np.searchsorted(sentence_ends, start, side="right")
     pos = start
     trained = 0
@@ -189,6 +280,8 @@ def train_chunk(W_in, W_out, corpus, sentence_ends, start, stop, keep_prob, prob
         seg_stop = min(sentence_ends[si], stop)
         n, s = subsample(corpus, pos, seg_stop, keep_prob, buf, s)
         scale = (seg_stop - pos) / max(n, 1)
+        if ahead and n > 0:
+            s = _draw_ahead(nxt, prob, alias, W_out, s)
         for i in range(n):
             a = alpha - slope * (done_before + (pos - start) + i * scale)
             if a < min_alpha:
@@ -197,13 +290,22 @@ def train_chunk(W_in, W_out, corpus, sentence_ends, start, stop, keep_prob, prob
             if shrink:
                 s = next_state(s)
                 w = window - below(s, window)
-            if sg:
-                s, l = skipgram_word(W_in, W_out, buf, n, i, w, neu1e, prob, alias,
-                                     negative, a, s, want_loss)
+            if ahead:
+                negs[:] = nxt
+                if i + 1 < n:
+                    s = _draw_ahead(nxt, prob, alias, W_out, s)
+                    prefetch_row(W_out, buf[i + 1])
+                    prefetch_row(W_in, buf[min(n - 1, i + 1 + window)])
+            if not sg:
+                loss += cbow_word(W_in, W_out, buf, n, i, w, neu1, neu1e, negs, a, cbow_mean,
+                                  want_loss)
+            elif shared:
+                loss += skipgram_window(W_in, W_out, buf, n, i, w, ctx, targets, G, acc, negs,
+                                        a, want_loss)
             else:
-                s, l = cbow_word(W_in, W_out, buf, n, i, w, neu1, neu1e, prob, alias,
-                                 negative, a, cbow_mean, s, want_loss)
-            loss += l
+                s, l = skipgram_word(W_in, W_out, buf, n, i, w, neu1e, prob, alias, negative,
+                                     a, s, want_loss)
+                loss += l
         trained += n
         pos = seg_stop
         si += 1
@@ -212,7 +314,7 @@ def train_chunk(W_in, W_out, corpus, sentence_ends, start, stop, keep_prob, prob
 
 @njit(cache=True, nogil=True, parallel=True)
 def train_chunks(W_in, W_out, corpus, sentence_ends, chunk_ids, chunk_size, keep_prob, prob,
-                 alias, sg, cbow_mean, window, shrink, negative, alpha, min_alpha, epoch,
+                 alias, sg, shared, cbow_mean, window, shrink, negative, alpha, min_alpha, epoch,
                  epoch_offset, total, seed, want_loss, trained_out, loss_out):
     """Train the given chunks of one epoch in parallel (Hogwild).
 
@@ -226,8 +328,8 @@ def train_chunks(W_in, W_out, corpus, sentence_ends, chunk_ids, chunk_size, keep
         stop = min(start + chunk_size, n)
         s = chunk_state(seed, epoch, c)
         trained, loss, s = train_chunk(W_in, W_out, corpus, sentence_ends, start, stop,
-                                       keep_prob, prob, alias, sg, cbow_mean, window, shrink,
-                                       negative, alpha, min_alpha, epoch_offset + start,
-                                       total, s, want_loss)
+                                       keep_prob, prob, alias, sg, shared, cbow_mean, window,
+                                       shrink, negative, alpha, min_alpha,
+                                       epoch_offset + start, total, s, want_loss)
         trained_out[k] = trained
         loss_out[k] = loss
