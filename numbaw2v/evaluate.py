@@ -314,20 +314,25 @@ def correlation_pvalue(r, n):
         return float("nan")
     if abs(r) >= 1.0:
         return 0.0
-    return regularized_beta(1.0 - r * r, df / 2.0, 0.5)
+    return regularized_beta(1.0 - r * r, df / 2.0, 0.5, one_minus_x=r * r)
 
 
-def regularized_beta(x, a, b):
-    """The regularised incomplete beta function I_x(a, b) for a, b > 0 and 0 <= x <= 1."""
+def regularized_beta(x, a, b, one_minus_x=None):
+    """The regularised incomplete beta function I_x(a, b) for a, b > 0 and 0 <= x <= 1.
+
+    ``one_minus_x`` may give 1 - x exactly when x is within rounding of 1
+    (for tiny correlations 1 - r^2 rounds to 1 but r^2 does not).
+    """
+    y = 1.0 - x if one_minus_x is None else one_minus_x
     if x <= 0.0:
         return 0.0
-    if x >= 1.0:
+    if y <= 0.0:
         return 1.0
     log_front = (math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
-                 + a * math.log(x) + b * math.log1p(-x))
+                 + a * math.log1p(-y) + b * math.log(y))
     if x < (a + 1.0) / (a + b + 2.0):
         return math.exp(log_front) * _beta_fraction(x, a, b) / a
-    return 1.0 - math.exp(log_front) * _beta_fraction(1.0 - x, b, a) / b
+    return 1.0 - math.exp(log_front) * _beta_fraction(y, b, a) / b
 
 
 def _beta_fraction(x, a, b, max_terms=500, eps=1e-16):

@@ -11,48 +11,13 @@ per-row dot products read only, and split their rows over threads with
 ``prange`` when the batch is big enough to pay for it.
 """
 import numpy as np
-from llvmlite import ir
-from numba import njit, prange, types
-from numba.core import cgutils
-from numba.extending import intrinsic
+from numba import njit, prange
+
+from .prefetch import prefetch_row
 
 # Below this many rows a gather is cheaper on one thread than the cost of
 # waking the thread pool.
 _PARALLEL_ROWS = 4096
-
-
-@intrinsic
-def _prefetch_line(typingctx, arr, i, offset):
-    """Ask the CPU to start loading the cache line ``offset`` bytes into ``arr[i]``.
-
-    A hint only (llvm.prefetch, for writing, high locality): it never faults
-    and never changes results. Word vectors sit in rows scattered over a
-    large matrix, so without hints each row costs a full memory round trip.
-    """
-    sig = types.void(arr, i, offset)
-
-    def codegen(context, builder, signature, args):
-        ary_t = signature.args[0]
-        ary = context.make_array(ary_t)(context, builder, args[0])
-        zero = context.get_constant(types.intp, 0)
-        index = [args[1]] + [zero] * (ary_t.ndim - 1)
-        ptr = cgutils.get_item_pointer(context, builder, ary_t, ary, index, wraparound=False)
-        i8p = ir.IntType(8).as_pointer()
-        i32 = ir.IntType(32)
-        fnty = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
-        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0i8")
-        addr = builder.gep(builder.bitcast(ptr, i8p), [args[2]])
-        builder.call(fn, [addr, i32(1), i32(3), i32(1)])
-        return context.get_dummy_value()
-
-    return sig, codegen
-
-
-@njit(cache=True, nogil=True, inline="always")
-def prefetch_row(a, i):
-    """Hint that row ``a[i]`` of a C-contiguous array will be used soon."""
-    for offset in range(0, a.strides[0], 64):
-        _prefetch_line(a, i, offset)
 
 
 # How many rows ahead of use the kernels ask for a row.
