@@ -3,6 +3,7 @@ import json
 import logging
 import os
 import time
+import zipfile
 
 import numpy as np
 
@@ -285,7 +286,7 @@ class Word2Vec:
                 vectors, syn1neg = z["vectors"], z["syn1neg"]
         except FileNotFoundError:
             raise FileNotFoundError(f"{path}: no such file") from None
-        except (OSError, ValueError, KeyError, EOFError) as e:
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as e:
             raise ValueError(f"{path}: not a numbaw2v model file or damaged ({e})") from None
         if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
             raise ValueError(f"{path}: not a numbaw2v model file (format {meta.get('format')!r})")

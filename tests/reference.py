@@ -364,3 +364,188 @@ def ref_cos_similarity(x, y, eps=1e-8):
 
 
 # ---- training-engine twins (added by the engine's author) ----
+
+REF_MAX_EXP = 6.0
+REF_SIGMOID_BINS = 1000
+
+
+def ref_chunk_state(seed, epoch, chunk):
+    """The generator state of one chunk of one epoch (numbaw2v.kernels.train.chunk_state)."""
+    inner = ref_splitmix64((epoch * 0x100000001B3 + chunk) & MASK64)
+    s = ref_splitmix64((seed & MASK64) ^ inner)
+    return s if s else 0x9E3779B97F4A7C15
+
+
+def ref_alias_draw(prob, alias, s):
+    i, u = ref_split_draw(s, len(prob))
+    return i if u < prob[i] else int(alias[i])
+
+
+def ref_sigmoid_grad(f, label, alpha):
+    """alpha * (label - sigmoid(f)) with sigmoid read from a 1000-bin table; 0 when saturated."""
+    if f >= REF_MAX_EXP or f <= -REF_MAX_EXP:
+        return 0.0
+    width = 2 * REF_MAX_EXP / REF_SIGMOID_BINS
+    b = int((f + REF_MAX_EXP) * (1.0 / width))
+    centre = (b + 0.5) * width - REF_MAX_EXP
+    sig = float(np.float32(1.0 / (1.0 + np.exp(-centre))))
+    return (label - sig) * alpha
+
+
+def ref_cbow_word(W_in, W_out, buf, i, w, negs, alpha, cbow_mean):
+    """One CBOW step, written out: mean (or sum) of the context rows predicts buf[i]."""
+    word = buf[i]
+    ctx = [buf[j] for j in range(max(0, i - w), min(len(buf), i + w + 1)) if j != i]
+    if not ctx:
+        return
+    h = np.zeros(W_in.shape[1], dtype=np.float32)
+    for c in ctx:
+        h += W_in[c]
+    inv = np.float32(1.0 / len(ctx))
+    if cbow_mean:
+        h *= inv
+    err = np.zeros_like(h)
+    for target, label in [(word, 1.0)] + [(x, 0.0) for x in negs if x != word]:
+        g = np.float32(ref_sigmoid_grad(float(np.dot(h, W_out[target])), label, alpha))
+        err += g * W_out[target]
+        W_out[target] += g * h
+    share = np.float32(1.0) if cbow_mean else inv
+    for c in ctx:
+        W_in[c] += err * share
+
+
+def ref_skipgram_pairs(W_in, W_out, buf, i, w, prob, alias, negative, alpha, s):
+    """Skip-gram, classic: every context word predicts buf[i] with its own negatives."""
+    word = buf[i]
+    for j in range(max(0, i - w), min(len(buf), i + w + 1)):
+        if j == i:
+            continue
+        c = buf[j]
+        err = np.zeros(W_in.shape[1], dtype=np.float32)
+        targets = [(word, 1.0)]
+        for _ in range(negative):
+            s = ref_next_state(s)
+            x = ref_alias_draw(prob, alias, s)
+            if x != word:
+                targets.append((x, 0.0))
+        for target, label in targets:
+            g = np.float32(ref_sigmoid_grad(float(np.dot(W_in[c], W_out[target])), label, alpha))
+            err += g * W_out[target]
+            W_out[target] += g * W_in[c]
+        W_in[c] += err
+    return s
+
+
+def ref_skipgram_shared(W_in, W_out, buf, i, w, negs, alpha):
+    """Skip-gram with one set of negatives per window, all gradients from the old weights."""
+    word = buf[i]
+    ctx = [buf[j] for j in range(max(0, i - w), min(len(buf), i + w + 1)) if j != i]
+    targets = [word] + [x for x in negs if x != word]
+    labels = [1.0] + [0.0] * (len(targets) - 1)
+    old_in = {c: W_in[c].copy() for c in ctx}
+    old_out = {t: W_out[t].copy() for t in targets}
+    G = np.zeros((len(ctx), len(targets)), dtype=np.float32)
+    for a, c in enumerate(ctx):
+        for b, t in enumerate(targets):
+            G[a, b] = ref_sigmoid_grad(float(np.dot(old_in[c], old_out[t])), labels[b], alpha)
+    for b, t in enumerate(targets):
+        for a, c in enumerate(ctx):
+            W_out[t] += G[a, b] * old_in[c]
+    for a, c in enumerate(ctx):
+        W_in[c] += sum((G[a, b] * old_out[t] for b, t in enumerate(targets)),
+                       np.zeros(W_in.shape[1], dtype=np.float32))
+
+
+def ref_train_chunk(W_in, W_out, corpus, sentence_ends, start, stop, keep_prob, prob, alias,
+                    sg, shared, cbow_mean, window, shrink, negative, alpha, min_alpha,
+                    done_before, total, s):
+    """Train positions [start, stop) one word at a time; returns (trained words, state).
+
+    Mirrors numbaw2v.kernels.train.train_chunk: subsampling per sentence
+    piece, per-word window shrink, negatives drawn one word ahead for CBOW
+    and shared-negative skip-gram, learning rate by position in the run.
+    """
+    def draw(s):
+        out = []
+        for _ in range(negative):
+            s = ref_next_state(s)
+            out.append(ref_alias_draw(prob, alias, s))
+        return out, s
+
+    ahead = (not sg) or shared
+    si = int(np.searchsorted(sentence_ends, start, side="right"))
+    pos, trained = start, 0
+    slope = (alpha - min_alpha) / total
+    while pos < stop:
+        seg_stop = min(int(sentence_ends[si]), stop)
+        buf = []
+        for p in range(pos, seg_stop):
+            wd = int(corpus[p])
+            if keep_prob[wd] < 1.0:
+                s = ref_next_state(s)
+                if keep_prob[wd] < ref_uniform(s):
+                    continue
+            buf.append(wd)
+        n = len(buf)
+        scale = (seg_stop - pos) / max(n, 1)
+        if ahead and n:
+            nxt, s = draw(s)
+        for i in range(n):
+            a = max(min_alpha, alpha - slope * (done_before + (pos - start) + i * scale))
+            w = window
+            if shrink:
+                s = ref_next_state(s)
+                w = window - ref_below(s, window)
+            if ahead:
+                negs = nxt
+                if i + 1 < n:
+                    nxt, s = draw(s)
+            if not sg:
+                ref_cbow_word(W_in, W_out, buf, i, w, negs, a, cbow_mean)
+            elif shared:
+                ref_skipgram_shared(W_in, W_out, buf, i, w, negs, a)
+            else:
+                s = ref_skipgram_pairs(W_in, W_out, buf, i, w, prob, alias, negative, a, s)
+        trained += n
+        pos = seg_stop
+        si += 1
+    return trained, s
+
+
+def ref_train(W_in, W_out, corpus, sentence_ends, chunk_size, keep_prob, prob, alias, sg,
+              shared, cbow_mean, window, shrink, negative, alpha, min_alpha, epochs, seed):
+    """A whole run on one thread: epochs x chunks in order, as numbaw2v does with workers=1."""
+    n = len(corpus)
+    total = float(max(n * epochs, 1))
+    trained = 0
+    for epoch in range(epochs):
+        for c in range(-(-n // chunk_size)):
+            start, stop = c * chunk_size, min((c + 1) * chunk_size, n)
+            t, _ = ref_train_chunk(W_in, W_out, corpus, sentence_ends, start, stop, keep_prob,
+                                   prob, alias, sg, shared, cbow_mean, window, shrink, negative,
+                                   alpha, min_alpha, epoch * n + start, total,
+                                   ref_chunk_state(seed, epoch, c))
+            trained += t
+    return trained
+
+
+def ref_keep_probabilities(counts, sample):
+    """Subsampling keep-probabilities of the C word2vec, one word at a time."""
+    total = float(sum(counts))
+    out = []
+    for c in counts:
+        if sample <= 0:
+            out.append(1.0)
+            continue
+        t = sample * total
+        out.append(min(1.0, ((c / t) ** 0.5 + 1.0) * t / c))
+    return np.array(out)
+
+
+def ref_tokenize(data):
+    """Whitespace tokens of bytes, first-seen type ids, and per-line token counts."""
+    index, ids = {}, []
+    for tok in data.split():
+        ids.append(index.setdefault(tok, len(index)))
+    lines = [len(line.split()) for line in data.split(b"\n")]
+    return list(index), np.array(ids, dtype=np.int64), lines

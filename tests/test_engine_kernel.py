@@ -1,0 +1,91 @@
+"""The fused training kernel against its plain-NumPy twin (tests/reference.py), update by update."""
+import numba
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from numbaw2v.kernels.train import train_chunks
+from numbaw2v.sampling import AliasTable
+from numbaw2v.vocab import keep_probabilities, negative_weights
+from reference import ref_keep_probabilities, ref_train
+
+MODES = {  # name: (sg, shared, cbow_mean)
+    "cbow-mean": (0, True, True),
+    "cbow-sum": (0, True, False),
+    "sg-shared": (1, True, True),
+    "sg-pairs": (1, False, True),
+}
+
+
+def make_problem(seed, V=14, n=160, n_sentences=5, d=8):
+    rng = np.random.default_rng(seed)
+    p = 1.0 / np.arange(1, V + 1)
+    corpus = rng.choice(V, size=n, p=p / p.sum()).astype(np.int32)
+    cuts = np.sort(rng.choice(np.arange(1, n), size=n_sentences - 1, replace=False))
+    ends = np.append(cuts, n).astype(np.int64)
+    counts = np.bincount(corpus, minlength=V) + 1
+    W_in = ((rng.random((V, d)) - 0.5) / d).astype(np.float32)
+    W_out = ((rng.random((V, d)) - 0.5) / d).astype(np.float32)
+    return corpus, ends, counts, W_in, W_out
+
+
+def run_kernel(W_in, W_out, corpus, ends, chunk, keep, table, mode, window, shrink, negative,
+               alpha, min_alpha, epochs, seed):
+    sg, shared, cbow_mean = MODES[mode]
+    n = corpus.shape[0]
+    n_chunks = -(-n // chunk)
+    old = numba.get_num_threads()
+    numba.set_num_threads(1)
+    trained = 0
+    try:
+        for epoch in range(epochs):
+            ids = np.arange(n_chunks, dtype=np.int64)
+            t = np.zeros(n_chunks, dtype=np.int64)
+            losses = np.zeros(n_chunks)
+            train_chunks(W_in, W_out, corpus, ends, ids, chunk, keep, table.prob, table.alias,
+                         sg, shared, cbow_mean, window, shrink, negative, alpha, min_alpha,
+                         epoch, epoch * n, float(n * epochs), seed, False, t, losses)
+            trained += int(t.sum())
+    finally:
+        numba.set_num_threads(old)
+    return trained
+
+
+def check_against_twin(seed, mode, window=3, negative=3, sample=0.05, shrink=True, chunk=37,
+                       epochs=2):
+    corpus, ends, counts, W_in, W_out = make_problem(seed)
+    keep = keep_probabilities(counts, sample)
+    table = AliasTable(negative_weights(counts, 0.75))
+    a_in, a_out = W_in.copy(), W_out.copy()
+    b_in, b_out = W_in.copy(), W_out.copy()
+    got = run_kernel(a_in, a_out, corpus, ends, chunk, keep, table, mode, window, shrink,
+                     negative, 0.2, 0.01, epochs, seed)
+    sg, shared, cbow_mean = MODES[mode]
+    want = ref_train(b_in, b_out, corpus, ends, chunk, keep, table.prob, table.alias, sg,
+                     shared, cbow_mean, window, shrink, negative, 0.2, 0.01, epochs, seed)
+    assert got == want
+    assert not np.array_equal(a_in, W_in), "training changed nothing"
+    np.testing.assert_allclose(a_in, b_in, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(a_out, b_out, rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("mode", sorted(MODES))
+@pytest.mark.parametrize("shrink", [True, False])
+def test_kernel_equals_twin(mode, shrink):
+    check_against_twin(seed=3, mode=mode, shrink=shrink)
+
+
+@settings(deadline=None, max_examples=12)
+@given(seed=st.integers(0, 2 ** 32 - 1), mode=st.sampled_from(sorted(MODES)),
+       window=st.integers(1, 4), negative=st.integers(1, 4),
+       sample=st.sampled_from([0.0, 1e-3, 0.1]), chunk=st.integers(7, 200))
+def test_kernel_equals_twin_generated(seed, mode, window, negative, sample, chunk):
+    check_against_twin(seed, mode, window=window, negative=negative, sample=sample, chunk=chunk,
+                       epochs=1)
+
+
+def test_keep_probabilities_equal_twin():
+    counts = np.array([1000, 500, 100, 10, 3, 1])
+    for sample in (0.0, 1e-3, 1e-2, 0.3):
+        np.testing.assert_allclose(keep_probabilities(counts, sample),
+                                   ref_keep_probabilities(counts, sample), rtol=1e-12)
