@@ -80,6 +80,7 @@ def cmd_train(args):
         cbow_mean=bool(args.cbow_mean), alpha=args.alpha, min_alpha=args.min_alpha,
         epochs=args.epochs, workers=args.workers, seed=args.seed,
         shrink_windows=not args.no_shrink_windows, compute_loss=args.compute_loss,
+        shared_negatives=bool(args.shared_negatives),
         progress=False if args.no_progress else None)
     if args.output.endswith(MODEL_EXT):
         model.save(args.output)
@@ -90,6 +91,56 @@ def cmd_train(args):
         print("numbaw2v: training was interrupted; the saved vectors are partly trained", file=sys.stderr)
         return 130
     return 0
+
+
+# ---------------------------------------------------------------------- demo
+DEMO_PROBES = ("king", "woman", "france", "music", "ship", "good", "three", "london", "horse")
+
+
+def _demo_output(corpus):
+    stem = os.path.basename(corpus.rstrip("/")).split(".")[0] or "vectors"
+    return os.path.join("vectors", f"{stem}.bin")
+
+
+def cmd_demo(args):
+    import time
+
+    from numbaw2v import evaluate
+    from numbaw2v.word2vec import Word2Vec
+    out = args.output or _demo_output(args.corpus[0])
+    _check_output(out, allow_model=True)
+    try:
+        analogies, no_analogies = _eval_path(args.analogies, "questions-words"), None
+    except OSError as err:              # offline: still train, and say why there is no score
+        analogies, no_analogies = None, _error_text(err)
+    t0 = time.perf_counter()
+    model = Word2Vec(corpus_file=list(args.corpus), sg=args.sg, epochs=args.epochs,
+                     workers=args.workers, progress=True)
+    kv = model.wv
+    if out.endswith(MODEL_EXT):
+        model.save(out)
+    else:
+        save_vectors(kv, out)
+    words_per_s = model.corpus_total_words * args.epochs / max(model.train_seconds, 1e-9)
+    print(f"\n{', '.join(args.corpus)}: {model.corpus_total_words:,} words, vocabulary "
+          f"{len(kv):,}; vocabulary {model.vocab_seconds:.1f} s, training {model.train_seconds:.1f} s "
+          f"({words_per_s:,.0f} words/s); total {time.perf_counter() - t0:.1f} s; saved {out}")
+    probes = [w for w in DEMO_PROBES if w in kv][:6]
+    for word in probes:
+        near = ", ".join(f"{w} {s:.2f}" for w, s in kv.most_similar(word, topn=6))
+        print(f"  {word:>8}: {near}")
+    if all(w in kv for w in ("king", "man", "woman")):
+        guess = kv.most_similar(positive=["king", "woman"], negative=["man"], topn=3)
+        print("  king - man + woman = " + ", ".join(f"{w} {s:.2f}" for w, s in guess))
+    if analogies is None:
+        print(f"analogy accuracy skipped: {no_analogies}")
+        return 0
+    report = evaluate.analogy_report(kv, analogies, restrict_vocab=30000)
+    summary = report["summary"]
+    print("Google analogies (30,000 most frequent words): " + ", ".join(
+        f"{k} {100 * summary[k]['accuracy']:.1f}% of {summary[k]['total']}"
+        for k in ("semantic", "syntactic", "total")))
+    return 130 if model.interrupted else 0
 
 
 # ------------------------------------------------------------------- queries
@@ -253,9 +304,27 @@ def _add_train(sub, common):
     p.add_argument("--workers", type=_positive_int, default=None, help="threads (default: all cores)")
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     p.add_argument("--no-shrink-windows", action="store_true", help="always use the full window")
+    p.add_argument("--shared-negatives", type=int, choices=(0, 1), default=1,
+                   help="skip-gram: 1 one set of negatives per window (default), "
+                        "0 fresh negatives for every context word")
     p.add_argument("--compute-loss", action="store_true", help="track the training loss")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("demo", parents=[common], help="train on a corpus and show what the vectors know",
+                       description="Fetch CORPUS if it is a known name, train on all cores with a "
+                                   "progress bar, save the vectors, then print nearest neighbours, an "
+                                   "analogy and the Google analogy accuracy.")
+    p.add_argument("corpus", nargs="*", default=["text8"], metavar="CORPUS",
+                   help="corpus name, file or glob (default: text8)")
+    p.add_argument("-o", "--output", default=None, metavar="OUT",
+                   help="where to save the vectors (default vectors/<corpus>.bin)")
+    p.add_argument("--sg", type=int, choices=(0, 1), default=0, help="1 skip-gram, 0 CBOW (default)")
+    p.add_argument("--epochs", type=int, default=5, help="passes over the corpus (default 5)")
+    p.add_argument("--workers", type=_positive_int, default=None, help="threads (default: all cores)")
+    p.add_argument("--analogies", default=None, metavar="PATH",
+                   help="Google analogy file (default: the named set questions-words)")
+    p.set_defaults(func=cmd_demo)
 
 
 def _add_queries(sub, common):

@@ -124,10 +124,6 @@ def test_plot_writes_png(vectors, tmp_path):
 
 
 def test_train_writes_every_output_format(tmp_path):
-    try:
-        import numbaw2v.word2vec  # noqa: F401
-    except ImportError:
-        pytest.skip("the training engine (numbaw2v.word2vec) is not available yet")
     rng = np.random.default_rng(0)
     corpus = tmp_path / "corpus.txt"
     vocab = [f"t{i}" for i in range(30)]
