@@ -206,7 +206,7 @@ def run_python_system(system, job, workdir):
     return record
 
 
-def run_word2vec_c(binary, job, workdir):
+def run_word2vec_c(binary, job):
     """The C word2vec, timed as a whole process (its vocabulary build is inside the time)."""
     cmd = [str(binary), "-train", job["corpus"], "-output", job["vectors"],
            "-cbow", "0" if job["sg"] else "1", "-size", str(PROTOCOL["vector_size"]),
@@ -218,7 +218,7 @@ def run_word2vec_c(binary, job, workdir):
     return {"vocab_s": None, "train_s": wall, "rss_mb": rss} if code == 0 else None
 
 
-def run_fasttext(binary, job, workdir):
+def run_fasttext(binary, job):
     """fastText without subwords, timed as a whole process; its .vec (text) output is kept."""
     prefix = job["vectors"][: -len(".vec")]
     cmd = [str(binary), "skipgram" if job["sg"] else "cbow", "-input", job["corpus"],
@@ -279,9 +279,9 @@ def run_one(args, sg, rep, system, workers, corpus, workdir, vector_dir):
            "vectors": os.path.join(vector_dir, tag + ext) if scoring else None,
            "log": os.path.join(workdir, tag + ".log")}
     if system == "word2vec-c":
-        record = run_word2vec_c(args.word2vec_c, job, workdir)
+        record = run_word2vec_c(args.word2vec_c, job)
     elif system == "fasttext":
-        record = run_fasttext(args.fasttext, job, workdir)
+        record = run_fasttext(args.fasttext, job)
     else:
         record = run_python_system(system.split("-")[0], job, workdir)
     if record is None:
