@@ -1,9 +1,8 @@
 """The encoded corpus: int32 word ids with sentence ends, in memory or memory-mapped."""
 import os
+import tempfile
 
 import numpy as np
-
-from .text import IdSink
 
 _BLOCK = 1 << 24
 
@@ -32,34 +31,54 @@ class EncodedCorpus:
 
     @classmethod
     def from_scan(cls, scan, mapping, memory_budget_bytes):
-        """Map provisional ids through ``mapping`` (-1 drops a word) and fix sentence ends."""
+        """Map provisional ids through ``mapping`` (-1 drops a word) and fix sentence ends.
+
+        The scan's ids are consumed block by block and released as they go, and
+        the output is allocated once at its final size (known from the counts),
+        so peak memory stays near one copy of the corpus.
+        """
+        full = scan.compose(np.asarray(mapping, dtype=np.int32))
+        kept_types = np.asarray(mapping) >= 0
+        n_kept = int(scan.counts[kept_types].sum()) if kept_types.size else 0
         raw_ends = np.cumsum(scan.sentence_lengths)
         if raw_ends.size and raw_ends[-1] != scan.total_words:
             raise AssertionError("sentence lengths do not add up to the token count")
-        sink = IdSink(memory_budget_bytes)
+        ids = allocate_ids(n_kept, memory_budget_bytes)
         new_ends = np.zeros(raw_ends.shape[0], dtype=np.int64)
-        kept_before = 0
-        n = scan.total_words
-        for start in range(0, n, _BLOCK):
-            stop = min(start + _BLOCK, n)
-            mapped = mapping[scan.ids[start:stop]]
+        start = kept = 0
+        for block in scan.sink.blocks(release=True):
+            stop = start + block.shape[0]
+            mapped = full[block]
             keep = mapped >= 0
-            cum = np.cumsum(keep, dtype=np.int64) + kept_before
+            cum = np.cumsum(keep, dtype=np.int64) + kept
             lo = np.searchsorted(raw_ends, start + 1, side="left")   # ends inside (start, stop]
             hi = np.searchsorted(raw_ends, stop, side="right")
             new_ends[lo:hi] = cum[raw_ends[lo:hi] - start - 1]
-            kept_before = int(cum[-1]) if cum.size else kept_before
-            sink.append(mapped[keep])
-        ids = sink.finish()
+            survivors = mapped[keep]
+            ids[kept:kept + survivors.shape[0]] = survivors
+            kept += survivors.shape[0]
+            start = stop
+        scan.close()
+        if kept != n_kept:
+            raise AssertionError("kept tokens differ from the counts")
         nonempty = np.diff(new_ends, prepend=0) > 0
         ends = new_ends[nonempty]
-        if ends.size == 0 or ends[-1] != ids.shape[0]:
-            ends = np.append(ends, ids.shape[0]).astype(np.int64)
-        return cls(ids, ends, n)
+        if ends.size == 0 or ends[-1] != n_kept:
+            ends = np.append(ends, n_kept).astype(np.int64)
+        return cls(ids, ends, scan.total_words)
 
     def close(self):
         discard(self.ids)
         self.ids = np.empty(0, dtype=np.int32)
+
+
+def allocate_ids(n, memory_budget_bytes):
+    """An int32 array of n ids: in memory, or a memmap of a temporary file past the budget."""
+    if n * 4 <= memory_budget_bytes:
+        return np.empty(n, dtype=np.int32)
+    fd, path = tempfile.mkstemp(prefix="numbaw2v-ids-", suffix=".i32")
+    os.close(fd)
+    return np.memmap(path, dtype=np.int32, mode="w+", shape=(max(n, 1),))[:n]
 
 
 def discard(ids):

@@ -32,7 +32,11 @@ _WHITESPACE = (b" ", b"\n", b"\t", b"\r", b"\x0b", b"\x0c")
 
 
 class IdSink:
-    """An append-only int32 array that spills to a temporary file past a memory budget."""
+    """An append-only int32 sequence that spills to a temporary file past a memory budget.
+
+    Read it back block by block with ``blocks()`` (optionally releasing each
+    in-memory part as it is read), or whole with ``finish()``.
+    """
 
     def __init__(self, memory_budget_bytes):
         self.budget = int(memory_budget_bytes)
@@ -52,37 +56,89 @@ class IdSink:
             self.parts = []
         if self._file is not None:
             ids.tofile(self._file)
-        else:
+        elif ids.shape[0]:
             self.parts.append(ids)
+
+    def _close_file(self):
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def blocks(self, block=1 << 20, release=False):
+        """Yield the ids in order: the appended arrays, or ``block``-sized slices once spilled.
+
+        With ``release`` each in-memory array is dropped as soon as it is handed
+        out, so a consumer can build its output without doubling the memory.
+        """
+        if self.path is None:
+            if release:
+                while self.parts:
+                    yield self.parts.pop(0)
+            else:
+                yield from list(self.parts)
+            return
+        self._close_file()
+        data = np.memmap(self.path, dtype=np.int32, mode="r", shape=(self.size,))
+        for start in range(0, self.size, block):
+            yield data[start:start + block]
 
     def finish(self):
         """The whole array: in memory, or a read-only memmap of the spill file."""
-        if self._file is None:
+        if self.path is None:
             if not self.parts:
                 return np.empty(0, dtype=np.int32)
             out = np.concatenate(self.parts) if len(self.parts) > 1 else self.parts[0]
-            self.parts = []
+            self.parts = [out]
             return out
-        self._file.close()
-        self._file = None
+        self._close_file()
         if self.size == 0:
             return np.empty(0, dtype=np.int32)
         return np.memmap(self.path, dtype=np.int32, mode="r", shape=(self.size,))
 
+    def close(self):
+        """Drop the ids and remove the spill file, if any."""
+        self.parts = []
+        self._close_file()
+        if self.path is not None:
+            try:
+                os.remove(self.path)
+            except OSError:
+                pass
+            self.path = None
+
 
 class Scan:
-    """The result of one pass: types in first-seen order, their counts, ids and sentence lengths."""
+    """The result of one pass: types in first-seen order, their counts, ids and sentence lengths.
 
-    def __init__(self, types, counts, ids, sentence_lengths, undecodable=0):
-        self.types = types                        # list of keys (str or int), index = provisional id
+    ``sink`` holds the provisional id of every token. When two byte strings
+    decode to the same word, ``merge`` maps their provisional ids to one
+    index of ``types`` (None when no merge was needed).
+    """
+
+    def __init__(self, types, counts, sink, sentence_lengths, undecodable=0, merge=None):
+        self.types = types                        # list of keys (str or int)
         self.counts = counts                      # int64[len(types)]
-        self.ids = ids                            # int32[n_tokens] provisional ids (array or memmap)
+        self.sink = sink                          # IdSink of provisional ids
         self.sentence_lengths = sentence_lengths  # int64[n_sentences]
         self.undecodable = undecodable            # token occurrences with invalid UTF-8
+        self.merge = merge
 
     @property
     def total_words(self):
-        return int(self.ids.shape[0])
+        return int(self.sink.size)
+
+    @property
+    def ids(self):
+        """Every token as an index of ``types`` (materialised: for tests and small inputs)."""
+        ids = self.sink.finish()
+        return self.merge[ids] if self.merge is not None else ids
+
+    def compose(self, mapping):
+        """A mapping of provisional ids, given one of ``types`` indices."""
+        return mapping[self.merge] if self.merge is not None else mapping
+
+    def close(self):
+        self.sink.close()
 
 
 class _TypeTable:
@@ -220,12 +276,9 @@ def scan_files(paths, memory_budget_bytes):
             sink.append(ids)
             lengths.append(done)
         lengths.append(np.array([pending], dtype=np.int64))  # a file's last line ends with it
-    ids = sink.finish()
     counts = table.counts[: table.n_types].copy()
-    keys, counts, remap, bad = _decode_types(table.types(), counts)
-    if remap is not None:
-        ids = _apply_map(ids, remap, memory_budget_bytes)
-    return Scan(keys, counts, ids, np.concatenate(lengths), bad)
+    keys, counts, merge, bad = _decode_types(table.types(), counts)
+    return Scan(keys, counts, sink, np.concatenate(lengths), bad, merge)
 
 
 def scan_iterable(sentences, memory_budget_bytes, vocab_size=None):
@@ -281,32 +334,17 @@ def scan_iterable(sentences, memory_budget_bytes, vocab_size=None):
             flush()
             batch_tokens = 0
     flush()
-    ids = sink.finish()
     if int_mode:
         n_types = vocab_size if vocab_size is not None else max_id + 1
         keys = list(range(n_types))
     else:
         keys = table.types() if table is not None else []
-    counts = _count(ids, len(keys))
-    return Scan(keys, counts, ids, np.asarray(lengths, dtype=np.int64))
+    counts = np.zeros(len(keys), dtype=np.int64)
+    for block in sink.blocks():
+        counts += np.bincount(block, minlength=len(keys))
+    return Scan(keys, counts, sink, np.asarray(lengths, dtype=np.int64))
 
 
 def _is_int_sequence(sentence):
     first = sentence[0]
     return isinstance(first, (int, np.integer)) and not isinstance(first, bool)
-
-
-def _count(ids, n_types, block=1 << 24):
-    counts = np.zeros(n_types, dtype=np.int64)
-    for start in range(0, ids.shape[0], block):
-        counts += np.bincount(ids[start:start + block], minlength=n_types)
-    return counts
-
-
-def _apply_map(ids, mapping, memory_budget_bytes, block=1 << 24):
-    """mapping[ids] computed block by block into a new IdSink (dropping negative results)."""
-    sink = IdSink(memory_budget_bytes)
-    for start in range(0, ids.shape[0], block):
-        mapped = mapping[ids[start:start + block]]
-        sink.append(mapped[mapped >= 0])
-    return sink.finish()

@@ -23,7 +23,7 @@ def chunk_size_for(n_words):
 def resolve_workers(workers):
     """The thread count to use: all cores when None, capped at what Numba can run."""
     available = numba.config.NUMBA_NUM_THREADS
-    wanted = os.cpu_count() or 1 if workers is None else int(workers)
+    wanted = (os.cpu_count() or 1) if workers is None else int(workers)
     if wanted > available:
         logger.warning("workers=%d but Numba can run %d threads here; using %d",
                        wanted, available, available)

@@ -7,7 +7,7 @@ import zipfile
 
 import numpy as np
 
-from .corpus import EncodedCorpus, discard
+from .corpus import EncodedCorpus
 from .fileio import atomic_output
 from .text import scan_files, scan_iterable
 from .training import run_epochs
@@ -149,7 +149,6 @@ class Word2Vec:
         vocab, mapping = Vocab.from_scan(scan.types, scan.counts, self.min_count,
                                          self.max_vocab_size, self.sample, self.ns_exponent)
         encoded = EncodedCorpus.from_scan(scan, mapping, self.corpus_memory_limit)
-        discard(scan.ids)
         self._set_encoded(encoded, key)
         self.vocab = vocab
         self.corpus_count = int(np.count_nonzero(scan.sentence_lengths))
@@ -219,7 +218,6 @@ class Word2Vec:
         mapping = np.fromiter((index.get(t, -1) for t in scan.types), dtype=np.int32,
                               count=len(scan.types))
         encoded = EncodedCorpus.from_scan(scan, mapping, self.corpus_memory_limit)
-        discard(scan.ids)
         if encoded.n_words == 0:
             raise ValueError("no word of this corpus is in the vocabulary")
         self._set_encoded(encoded, key)

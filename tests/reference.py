@@ -393,22 +393,32 @@ def ref_sigmoid_grad(f, label, alpha):
 
 
 def ref_cbow_word(W_in, W_out, buf, i, w, negs, alpha, cbow_mean):
-    """One CBOW step, written out: mean (or sum) of the context rows predicts buf[i]."""
+    """One CBOW step, written out: mean (or sum) of the context rows predicts buf[i].
+
+    Each target's score is computed before the previous target's update is
+    applied (the kernel's one-pass order); the error reaches every context word.
+    """
     word = buf[i]
     ctx = [buf[j] for j in range(max(0, i - w), min(len(buf), i + w + 1)) if j != i]
     if not ctx:
         return
-    h = np.zeros(W_in.shape[1], dtype=np.float32)
+    total = np.zeros(W_in.shape[1], dtype=np.float32)
     for c in ctx:
-        h += W_in[c]
+        total += W_in[c]
     inv = np.float32(1.0 / len(ctx))
-    if cbow_mean:
-        h *= inv
-    err = np.zeros_like(h)
+    scale = inv if cbow_mean else np.float32(1.0)
+    err = np.zeros_like(total)
+    pending = None
     for target, label in [(word, 1.0)] + [(x, 0.0) for x in negs if x != word]:
-        g = np.float32(ref_sigmoid_grad(float(np.dot(h, W_out[target])), label, alpha))
-        err += g * W_out[target]
-        W_out[target] += g * h
+        f = float(np.float32(np.dot(total, W_out[target])) * scale)
+        if pending is not None:
+            prev, g = pending
+            err += g * W_out[prev]
+            W_out[prev] += (g * scale) * total
+        pending = (target, np.float32(ref_sigmoid_grad(f, label, alpha)))
+    prev, g = pending
+    err += g * W_out[prev]
+    W_out[prev] += (g * scale) * total
     share = np.float32(1.0) if cbow_mean else inv
     for c in ctx:
         W_in[c] += err * share

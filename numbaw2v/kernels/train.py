@@ -71,50 +71,76 @@ def _loss(f, label):
 def cbow_word(W_in, W_out, buf, n, i, w, neu1, neu1e, negs, alpha, cbow_mean, want_loss):
     """One CBOW update for the centre word buf[i] with window w and negatives ``negs``.
 
-    A negative equal to the centre word is skipped. Returns the loss (0 unless want_loss).
+    ``neu1`` holds the sum of the context rows; with ``cbow_mean`` the scores
+    use its mean and every context word receives the whole error, as in the C
+    word2vec and gensim (with the sum, the error is shared out). A negative
+    equal to the centre word is skipped. The score of each target is taken in
+    the same pass over the row that applies the previous target's update, so
+    a target drawn twice in a row sees its row as it was before the first
+    update. Returns the loss (0 unless want_loss).
     """
     d = W_in.shape[1]
     lo = max(0, i - w)
     hi = min(n, i + w + 1)
-    for k in range(d):
-        neu1[k] = 0.0
-        neu1e[k] = 0.0
-    cnt = 0
+    cnt = hi - lo - 1
+    loss = 0.0
+    if cnt <= 0:
+        return loss
+    first = True
     for j in range(lo, hi):
         if j != i:
             c = buf[j]
-            for k in range(d):
-                neu1[k] += W_in[c, k]
-            cnt += 1
-    loss = 0.0
-    if cnt == 0:
-        return loss
+            if first:
+                for k in range(d):
+                    neu1[k] = W_in[c, k]
+                first = False
+            else:
+                for k in range(d):
+                    neu1[k] += W_in[c, k]
     inv = np.float32(1.0 / cnt)
-    if cbow_mean:
-        for k in range(d):
-            neu1[k] *= inv
-    # As in the C word2vec and gensim: with the mean, every context word gets the
-    # whole error; with the sum, the error is shared out over the context words.
+    scale = inv if cbow_mean else np.float32(1.0)
     share = np.float32(1.0) if cbow_mean else inv
-    word = buf[i]
-    for t in range(negs.shape[0] + 1):
-        if t == 0:
-            target = np.int64(word)
-            label = 1.0
-        else:
-            target = negs[t - 1]
-            if target == word:
-                continue
-            label = 0.0
+    word = np.int64(buf[i])
+    prev = word
+    f = np.float32(0.0)
+    for k in range(d):
+        f += neu1[k] * W_out[word, k]
+    f *= scale
+    g = np.float32(_grad(f, 1.0, alpha))
+    if want_loss:
+        loss += _loss(f, 1.0)
+    started = False
+    for t in range(negs.shape[0]):
+        target = negs[t]
+        if target == word:
+            continue
+        gh = g * scale
         f = np.float32(0.0)
-        for k in range(d):
-            f += neu1[k] * W_out[target, k]
-        g = np.float32(_grad(f, label, alpha))
+        if started:
+            for k in range(d):
+                f += neu1[k] * W_out[target, k]
+                neu1e[k] += g * W_out[prev, k]
+                W_out[prev, k] += gh * neu1[k]
+        else:
+            for k in range(d):
+                f += neu1[k] * W_out[target, k]
+                neu1e[k] = g * W_out[prev, k]
+                W_out[prev, k] += gh * neu1[k]
+            started = True
+        f *= scale
+        g = np.float32(_grad(f, 0.0, alpha))
         if want_loss:
-            loss += _loss(f, label)
+            loss += _loss(f, 0.0)
+        prev = target
+    gh = g * scale
+    if started:
         for k in range(d):
-            neu1e[k] += g * W_out[target, k]
-            W_out[target, k] += g * neu1[k]
+            neu1e[k] += g * W_out[prev, k]
+            W_out[prev, k] += gh * neu1[k]
+    else:
+        for k in range(d):
+            neu1e[k] = g * W_out[prev, k]
+            W_out[prev, k] += gh * neu1[k]
     for j in range(lo, hi):
         if j != i:
             c = buf[j]
