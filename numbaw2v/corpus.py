@@ -4,30 +4,53 @@ import tempfile
 
 import numpy as np
 
-_BLOCK = 1 << 24
 
 
 class EncodedCorpus:
     """Word ids of the vocabulary (rare words already removed) and sentence ends.
 
-    ``sentence_ends[k]`` is the exclusive end of sentence k in ``ids``; a
-    training window never reaches across one. ``ids`` is a memmap of a
-    temporary file when the corpus exceeded the memory budget; ``close()``
-    removes that file.
+    ``sentence_ends[k]`` is the exclusive end of sentence k; a training window
+    never reaches across one. The ids live in memory, or, past the memory
+    budget, in a temporary file that training reads a block at a time
+    (``read``), so a large corpus costs disk, not resident memory.
+    ``close()`` removes that file.
     """
 
-    def __init__(self, ids, sentence_ends, raw_words):
-        self.ids = ids
+    def __init__(self, sentence_ends, raw_words, array=None, path=None, n_words=None):
         self.sentence_ends = np.asarray(sentence_ends, dtype=np.int64)
         self.raw_words = int(raw_words)      # tokens before rare words were dropped
+        self._array = array
+        self._path = path
+        self._n = int(array.shape[0] if array is not None else n_words)
 
     @property
     def n_words(self):
-        return int(self.ids.shape[0])
+        return self._n
 
     @property
     def n_sentences(self):
         return int(self.sentence_ends.shape[0])
+
+    @property
+    def on_disk(self):
+        return self._path is not None
+
+    @property
+    def ids(self):
+        """All ids: the array, or a read-only memmap of the file (for inspection)."""
+        if self._array is not None:
+            return self._array
+        if self._n == 0:
+            return np.empty(0, dtype=np.int32)
+        return np.memmap(self._path, dtype=np.int32, mode="r", shape=(self._n,))
+
+    def read(self, start, stop):
+        """ids[start:stop] as an in-memory int32 array."""
+        if self._array is not None:
+            return self._array[start:stop]
+        with open(self._path, "rb") as f:
+            f.seek(4 * start)
+            return np.fromfile(f, dtype=np.int32, count=stop - start)
 
     @classmethod
     def from_scan(cls, scan, mapping, memory_budget_bytes):
@@ -43,7 +66,7 @@ class EncodedCorpus:
         raw_ends = np.cumsum(scan.sentence_lengths)
         if raw_ends.size and raw_ends[-1] != scan.total_words:
             raise AssertionError("sentence lengths do not add up to the token count")
-        ids = allocate_ids(n_kept, memory_budget_bytes)
+        out = _IdWriter(n_kept, memory_budget_bytes)
         new_ends = np.zeros(raw_ends.shape[0], dtype=np.int64)
         start = kept = 0
         for block in scan.sink.blocks(release=True):
@@ -54,9 +77,7 @@ class EncodedCorpus:
             lo = np.searchsorted(raw_ends, start + 1, side="left")   # ends inside (start, stop]
             hi = np.searchsorted(raw_ends, stop, side="right")
             new_ends[lo:hi] = cum[raw_ends[lo:hi] - start - 1]
-            survivors = mapped[keep]
-            ids[kept:kept + survivors.shape[0]] = survivors
-            kept += survivors.shape[0]
+            kept += out.write(mapped[keep])
             start = stop
         scan.close()
         if kept != n_kept:
@@ -65,27 +86,41 @@ class EncodedCorpus:
         ends = new_ends[nonempty]
         if ends.size == 0 or ends[-1] != n_kept:
             ends = np.append(ends, n_kept).astype(np.int64)
-        return cls(ids, ends, scan.total_words)
+        array, path = out.finish()
+        return cls(ends, scan.total_words, array=array, path=path, n_words=n_kept)
 
     def close(self):
-        discard(self.ids)
-        self.ids = np.empty(0, dtype=np.int32)
+        self._array = np.empty(0, dtype=np.int32)
+        if self._path is not None:
+            try:
+                os.remove(self._path)
+            except OSError:
+                pass
+            self._path = None
+        self._n = 0
 
 
-def allocate_ids(n, memory_budget_bytes):
-    """An int32 array of n ids: in memory, or a memmap of a temporary file past the budget."""
-    if n * 4 <= memory_budget_bytes:
-        return np.empty(n, dtype=np.int32)
-    fd, path = tempfile.mkstemp(prefix="numbaw2v-ids-", suffix=".i32")
-    os.close(fd)
-    return np.memmap(path, dtype=np.int32, mode="w+", shape=(max(n, 1),))[:n]
+class _IdWriter:
+    """Receives the ids in order: into one preallocated array, or appended to a temporary file."""
 
+    def __init__(self, n, memory_budget_bytes):
+        self.filled = 0
+        self.array = self.file = self.path = None
+        if n * 4 <= memory_budget_bytes:
+            self.array = np.empty(n, dtype=np.int32)
+        else:
+            fd, self.path = tempfile.mkstemp(prefix="numbaw2v-ids-", suffix=".i32")
+            self.file = os.fdopen(fd, "wb")
 
-def discard(ids):
-    """Remove the spill file behind a memory-mapped id array (no-op for in-memory arrays)."""
-    path = getattr(ids, "filename", None)
-    if path and os.path.basename(path).startswith("numbaw2v-ids-"):
-        try:
-            os.remove(path)
-        except OSError:
-            pass
+    def write(self, ids):
+        if self.array is not None:
+            self.array[self.filled:self.filled + ids.shape[0]] = ids
+        else:
+            np.ascontiguousarray(ids, dtype=np.int32).tofile(self.file)
+        self.filled += ids.shape[0]
+        return ids.shape[0]
+
+    def finish(self):
+        if self.file is not None:
+            self.file.close()
+        return self.array, self.path

@@ -78,9 +78,9 @@ class IdSink:
                 yield from list(self.parts)
             return
         self._close_file()
-        data = np.memmap(self.path, dtype=np.int32, mode="r", shape=(self.size,))
-        for start in range(0, self.size, block):
-            yield data[start:start + block]
+        with open(self.path, "rb") as f:          # plain reads: no pages stay mapped
+            for start in range(0, self.size, block):
+                yield np.fromfile(f, dtype=np.int32, count=min(block, self.size - start))
 
     def finish(self):
         """The whole array: in memory, or a read-only memmap of the spill file."""

@@ -68,12 +68,14 @@ def run_epochs(model, corpus, epochs, alpha, min_alpha, callbacks):
                 ids = np.arange(first, min(first + per_call, n_chunks), dtype=np.int64)
                 trained = np.zeros(ids.shape[0], dtype=np.int64)
                 losses = np.zeros(ids.shape[0], dtype=np.float64)
-                train_chunks(W_in, W_out, corpus.ids, corpus.sentence_ends, ids, chunk,
+                lo, hi = int(ids[0]) * chunk, min((int(ids[-1]) + 1) * chunk, n)
+                train_chunks(W_in, W_out, corpus.read(lo, hi), lo, n, corpus.sentence_ends,
+                             ids, chunk,
                              v.keep_prob, v.table.prob, v.table.alias, model.sg,
                              model.shared_negatives, model.cbow_mean, model.window, model.shrink_windows,
                              model.negative, alpha, min_alpha, epoch, epoch * n, total,
                              model.seed, model.compute_loss, trained, losses)
-                raw = int(min(ids[-1] * chunk + chunk, n) - ids[0] * chunk)
+                raw = hi - lo
                 trained_all += int(trained.sum())
                 raw_all += raw
                 epoch_loss += float(losses.sum())

@@ -15,7 +15,7 @@ from .vocab import Vocab
 
 logger = logging.getLogger("numbaw2v")
 
-DEFAULT_CORPUS_MEMORY = 2 << 30        # bytes of ids kept in memory before spilling to disk
+DEFAULT_CORPUS_MEMORY = 64 << 20      # bytes of ids kept in memory; past this the corpus streams from a temp file
 _FORMAT = "numbaw2v-model-1"
 
 
@@ -191,7 +191,10 @@ class Word2Vec:
         rng = np.random.default_rng(self.seed)
         V, d = len(self.vocab), self.vector_size
         # uniform in [-1/d, 1/d), the scale gensim uses (the C word2vec uses half of it)
-        W_in = ((rng.random((V, d), dtype=np.float32) * 2.0 - 1.0) / d).astype(np.float32)
+        W_in = rng.random((V, d), dtype=np.float32)
+        W_in *= 2.0
+        W_in -= 1.0
+        W_in /= d
         self.syn1neg = np.zeros((V, d), dtype=np.float32)
         self._make_wv(W_in)
 

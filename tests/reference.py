@@ -382,14 +382,15 @@ def ref_alias_draw(prob, alias, s):
 
 
 def ref_sigmoid_grad(f, label, alpha):
-    """alpha * (label - sigmoid(f)) with sigmoid read from a 1000-bin table; 0 when saturated."""
+    """alpha * (label - sigmoid(f)), sigmoid interpolated between 1001 exact values; 0 when saturated."""
     if f >= REF_MAX_EXP or f <= -REF_MAX_EXP:
         return 0.0
-    width = 2 * REF_MAX_EXP / REF_SIGMOID_BINS
-    b = int((f + REF_MAX_EXP) * (1.0 / width))
-    centre = (b + 0.5) * width - REF_MAX_EXP
-    sig = float(np.float32(1.0 / (1.0 + np.exp(-centre))))
-    return (label - sig) * alpha
+    per_bin = REF_SIGMOID_BINS / (2 * REF_MAX_EXP)
+    x = (f + REF_MAX_EXP) * per_bin
+    b = int(x)
+    lo = 1.0 / (1.0 + np.exp(-(b / per_bin - REF_MAX_EXP)))
+    hi = 1.0 / (1.0 + np.exp(-((b + 1) / per_bin - REF_MAX_EXP)))
+    return (label - (lo + (x - b) * (hi - lo))) * alpha
 
 
 def ref_cbow_word(W_in, W_out, buf, i, w, negs, alpha, cbow_mean):

@@ -42,7 +42,7 @@ def run_kernel(W_in, W_out, corpus, ends, chunk, keep, table, mode, window, shri
             ids = np.arange(n_chunks, dtype=np.int64)
             t = np.zeros(n_chunks, dtype=np.int64)
             losses = np.zeros(n_chunks)
-            train_chunks(W_in, W_out, corpus, ends, ids, chunk, keep, table.prob, table.alias,
+            train_chunks(W_in, W_out, corpus, 0, n, ends, ids, chunk, keep, table.prob, table.alias,
                          sg, shared, cbow_mean, window, shrink, negative, alpha, min_alpha,
                          epoch, epoch * n, float(n * epochs), seed, False, t, losses)
             trained += int(t.sum())
