@@ -142,7 +142,8 @@ class Word2Vec:
             raise ValueError("build_vocab(update=True) is not supported: continue training "
                              "with train() on text of the same vocabulary")
         t0 = time.perf_counter()
-        scan, key = self._scan(corpus_iterable, corpus_file)
+        key, paths = self._input(corpus_iterable, corpus_file)
+        scan = self._scan(corpus_iterable, paths)
         if scan.total_words == 0:
             raise ValueError(f"the corpus is empty: {self._describe(corpus_iterable, corpus_file)} "
                              "holds no tokens")
@@ -166,17 +167,29 @@ class Word2Vec:
         self.undecodable_words = scan.undecodable
         return self
 
-    def _scan(self, corpus_iterable, corpus_file):
+    def _input(self, corpus_iterable, corpus_file):
+        """Validate an input; return (key identifying it, file paths or None)."""
         if (corpus_iterable is None) == (corpus_file is None):
             raise ValueError("give exactly one of corpus_iterable (sentences) or corpus_file")
         if corpus_file is not None:
             paths = _resolve_files(corpus_file)
-            return scan_files(paths, self.corpus_memory_limit), ("files", _file_key(paths))
+            return ("files", _file_key(paths)), paths
         if isinstance(corpus_iterable, (str, bytes, os.PathLike)):
             raise ValueError("sentences must be an iterable of token lists; "
                              "for a file path use corpus_file=")
-        scan = scan_iterable(corpus_iterable, self.corpus_memory_limit, self.vocab_size)
-        return scan, ("iterable", id(corpus_iterable), corpus_iterable)
+        return ("iterable", corpus_iterable), None
+
+    def _scan(self, corpus_iterable, paths):
+        if paths is not None:
+            return scan_files(paths, self.corpus_memory_limit)
+        return scan_iterable(corpus_iterable, self.corpus_memory_limit, self.vocab_size)
+
+    def _is_encoded(self, key):
+        """Whether ``key`` names the input encoded last (iterables by identity)."""
+        old = self._encoded_key
+        if old is None or old[0] != key[0]:
+            return False
+        return old[1] is key[1] if key[0] == "iterable" else old[1] == key[1]
 
     @staticmethod
     def _describe(corpus_iterable, corpus_file):
@@ -205,18 +218,10 @@ class Word2Vec:
     # ------------------------------------------------------------------ training
     def _encode(self, corpus_iterable, corpus_file):
         """The encoded corpus for this input: reused when it is the one last scanned."""
-        if corpus_file is not None:
-            paths = _resolve_files(corpus_file)
-            key = ("files", _file_key(paths))
-            if self._encoded_key == key:
-                return self._encoded
-            scan = scan_files(paths, self.corpus_memory_limit)
-        else:
-            if self._encoded_key is not None and self._encoded_key[0] == "iterable" \
-                    and self._encoded_key[2] is corpus_iterable:
-                return self._encoded
-            scan = scan_iterable(corpus_iterable, self.corpus_memory_limit, self.vocab_size)
-            key = ("iterable", id(corpus_iterable), corpus_iterable)
+        key, paths = self._input(corpus_iterable, corpus_file)
+        if self._is_encoded(key):
+            return self._encoded
+        scan = self._scan(corpus_iterable, paths)
         index = self.vocab.key_to_index
         mapping = np.fromiter((index.get(t, -1) for t in scan.types), dtype=np.int32,
                               count=len(scan.types))
@@ -236,8 +241,6 @@ class Word2Vec:
         """
         if self.vocab is None:
             raise ValueError("build the vocabulary first: call build_vocab(...)")
-        if (corpus_iterable is None) == (corpus_file is None):
-            raise ValueError("give exactly one of corpus_iterable (sentences) or corpus_file")
         epochs = self.epochs if epochs is None else int(epochs)
         if epochs < 0:
             raise ValueError(f"epochs must be >= 0, got {epochs}")
