@@ -318,3 +318,23 @@ def test_invalid_utf8_is_replaced_and_counted(tmp_path):
     m = Word2Vec(corpus_file=str(path), **SMALL)
     assert m.undecodable_words == 3
     assert "caf\ufffd" in m.wv and "ok" in m.wv
+
+
+def test_workers_sets_the_thread_count():
+    import os
+
+    import numba
+
+    from numbaw2v.training import resolve_workers
+    seen = []
+
+    class Threads:
+        def on_epoch_begin(self, model):
+            seen.append(numba.get_num_threads())
+
+    sents, _ = toy_sentences(50)
+    Word2Vec(sents, **{**SMALL, "workers": 1}, callbacks=[Threads()])
+    assert seen == [1]
+    assert resolve_workers(1) == 1
+    assert resolve_workers(None) == min(os.cpu_count() or 1, numba.config.NUMBA_NUM_THREADS)
+    assert resolve_workers(10 ** 6) == numba.config.NUMBA_NUM_THREADS
