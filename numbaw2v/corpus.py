@@ -4,6 +4,8 @@ import tempfile
 
 import numpy as np
 
+from .fileio import remove_quietly
+
 
 
 class EncodedCorpus:
@@ -92,10 +94,7 @@ class EncodedCorpus:
     def close(self):
         self._array = np.empty(0, dtype=np.int32)
         if self._path is not None:
-            try:
-                os.remove(self._path)
-            except OSError:
-                pass
+            remove_quietly(self._path)
             self._path = None
         self._n = 0
 

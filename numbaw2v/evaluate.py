@@ -64,23 +64,28 @@ def read_analogies(path):
     words are skipped. A question before the first header raises ValueError.
     """
     sections = []
+    for line_no, line in _text_lines(path):
+        if line.startswith(": "):
+            sections.append((line.lstrip(": ").strip(), []))
+            continue
+        if not sections:
+            raise ValueError(f"{path}: line {line_no}: a question before the first ': section' header")
+        words = line.split()
+        if len(words) != 4:
+            logger.info("skipping line %d of %s: not four words", line_no, path)
+            continue
+        sections[-1][1].append(tuple(words))
+    return sections
+
+
+def _text_lines(path):
+    """(line number, line) of a UTF-8 text file, plain or compressed; bad UTF-8 names the line."""
     with open_binary(path) as fin:
         for line_no, raw in enumerate(fin, start=1):
             try:
-                line = raw.decode("utf8")
+                yield line_no, raw.decode("utf8")
             except UnicodeDecodeError as err:
                 raise ValueError(f"{path}: line {line_no}: not valid UTF-8 ({err.reason})") from None
-            if line.startswith(": "):
-                sections.append((line.lstrip(": ").strip(), []))
-                continue
-            if not sections:
-                raise ValueError(f"{path}: line {line_no}: a question before the first ': section' header")
-            words = line.split()
-            if len(words) != 4:
-                logger.info("skipping line %d of %s: not four words", line_no, path)
-                continue
-            sections[-1][1].append(tuple(words))
-    return sections
 
 
 def answer_analogies(kv, questions, restrict_vocab=300000, case_insensitive=True):
@@ -226,21 +231,15 @@ def _log_section(section):
 def read_word_pairs(path, delimiter="\t"):
     """``(word1, word2, score)`` triples of a similarity file; '#' lines and malformed lines are skipped."""
     triples = []
-    with open_binary(path) as fin:
-        for line_no, raw in enumerate(fin, start=1):
-            try:
-                line = raw.decode("utf8")
-            except UnicodeDecodeError as err:
-                raise ValueError(f"{path}: line {line_no}: not valid UTF-8 ({err.reason})") from None
-            if line.startswith("#"):
-                continue
-            fields = line.split(delimiter)
-            try:
-                w1, w2, score = fields
-                triples.append((w1, w2, float(score)))
-            except ValueError:
-                logger.info("skipping line %d of %s: not 'word%sword%sscore'", line_no, path,
-                            delimiter, delimiter)
+    for line_no, line in _text_lines(path):
+        if line.startswith("#"):
+            continue
+        try:
+            w1, w2, score = line.split(delimiter)
+            triples.append((w1, w2, float(score)))
+        except ValueError:
+            logger.info("skipping line %d of %s: not 'word%sword%sscore'", line_no, path,
+                        delimiter, delimiter)
     return triples
 
 

@@ -64,3 +64,9 @@ def _umask():
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def remove_quietly(path):
+    """Delete a file if it is there; a file already gone is not an error."""
+    with contextlib.suppress(OSError):
+        os.remove(path)

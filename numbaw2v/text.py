@@ -23,7 +23,7 @@ import tempfile
 
 import numpy as np
 
-from .fileio import open_binary
+from .fileio import open_binary, remove_quietly
 from .kernels import tokenize as tok
 
 BLOCK_BYTES = 1 << 22          # 4 MiB of text per block
@@ -100,10 +100,7 @@ class IdSink:
         self.parts = []
         self._close_file()
         if self.path is not None:
-            try:
-                os.remove(self.path)
-            except OSError:
-                pass
+            remove_quietly(self.path)
             self.path = None
 
 
