@@ -1,11 +1,10 @@
-"""The encoded corpus: int32 word ids with sentence ends, in memory or memory-mapped."""
+"""The encoded corpus: int32 word ids with sentence ends, in memory or in a temporary file."""
 import os
 import tempfile
 
 import numpy as np
 
 from .fileio import remove_quietly
-
 
 
 class EncodedCorpus:
