@@ -1,8 +1,16 @@
 """Shared fixtures: small data the tests make themselves."""
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import settings
+
+# In CI, Hypothesis replays the same examples every run (no flaky red builds);
+# locally it keeps exploring new ones.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
