@@ -55,10 +55,7 @@ class _Word2VecModel:
 
     @property
     def grads(self):
-        out = []
-        for layer in self.layers:
-            out += layer.grads
-        return out
+        return [g for layer in self.layers for g in layer.grads]
 
     def embeddings(self):
         """Every Embedding layer of the model (in and out sides)."""
@@ -108,9 +105,7 @@ class CBOW(_Word2VecModel):
         self.ns_loss = NegativeSamplingLoss(W_out, corpus, power=0.75, sample_size=5,
                                             sampler=sampler)
         self.layers = self.in_layers + [self.ns_loss]
-        self.params = []
-        for layer in self.layers:
-            self.params += layer.params
+        self.params = [p for layer in self.layers for p in layer.params]
         self.word_vecs = W_in
 
     def forward(self, contexts, target):
@@ -145,9 +140,7 @@ class SkipGram(_Word2VecModel):
                                                  sampler=sampler)
                             for _ in range(self.context_size)]
         self.layers = [self.in_layer] + self.loss_layers
-        self.params = []
-        for layer in self.layers:
-            self.params += layer.params
+        self.params = [p for layer in self.layers for p in layer.params]
         self.word_vecs = W_in
 
     def forward(self, contexts, target):

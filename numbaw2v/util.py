@@ -75,15 +75,7 @@ def most_similar(query, word_to_id, id_to_word, word_matrix, top=5):
     print("\n[query] " + query)
     query_id = word_to_id[query]
     similarity = _row_cosines(word_matrix, word_matrix[query_id])
-    result = []
-    for i in np.argsort(-similarity, kind="stable"):
-        if i == query_id:
-            continue
-        result.append((id_to_word[int(i)], float(similarity[i])))
-        print(f" {id_to_word[int(i)]}: {similarity[i]}")
-        if len(result) >= top:
-            break
-    return result
+    return _report_top(similarity, id_to_word, top, lambda i: i == query_id)
 
 
 def normalize(x):
@@ -113,12 +105,22 @@ def analogy(a, b, c, word_to_id, id_to_word, word_matrix, top=5, answer=None):
     similarity = np.dot(word_matrix, query_vec)
     if answer is not None:
         print(f"==>{answer}:{np.dot(word_matrix[word_to_id[answer]], query_vec)}")
+    return _report_top(similarity, id_to_word, top,
+                       lambda i: np.isnan(similarity[i]) or id_to_word[i] in (a, b, c))
+
+
+def _report_top(similarity, id_to_word, top, skip):
+    """The ``top`` best (word, score) pairs, printed one per line as the book does.
+
+    Scans words from the most similar down, passing over ids for which ``skip`` is true.
+    """
     result = []
     for i in np.argsort(-similarity, kind="stable"):
-        if np.isnan(similarity[i]) or id_to_word[int(i)] in (a, b, c):
+        i = int(i)
+        if skip(i):
             continue
-        result.append((id_to_word[int(i)], float(similarity[i])))
-        print(f" {id_to_word[int(i)]}: {similarity[i]}")
+        result.append((id_to_word[i], float(similarity[i])))
+        print(f" {id_to_word[i]}: {similarity[i]}")
         if len(result) >= top:
             break
     return result
