@@ -10,7 +10,6 @@ in parallel): about 2.0 for two real cores, about 1.0 for two hyper-threads.
 """
 import subprocess
 import sys
-import time
 
 WORK = """
 import numpy as np
@@ -26,7 +25,6 @@ def spin(a, n):
 
 a = np.ones(100, dtype=np.float32)
 spin(a, 1)
-import time
 t = time.perf_counter()
 spin(a, 20_000_000)
 print(time.perf_counter() - t)

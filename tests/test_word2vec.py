@@ -208,6 +208,7 @@ def test_corpus_spilled_to_disk_trains_identically():
     sents, _ = toy_sentences(300)
     mem = Word2Vec(sents, **SMALL)
     disk = Word2Vec(sents, corpus_memory_limit=64, **SMALL)
+    assert disk._encoded.on_disk and not mem._encoded.on_disk
     assert isinstance(disk._encoded.ids, np.memmap)
     assert np.array_equal(mem.wv.vectors, disk.wv.vectors)
 
