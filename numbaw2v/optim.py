@@ -35,35 +35,6 @@ def _sgd_rows(W, rows, grad, lr):
 
 
 @njit(cache=True, nogil=True, fastmath=True, error_model="numpy")
-def _adam_rows(W, mv, rows, grad, lr_t, a1, a2, eps):
-    """Adam on the given distinct rows; a1 = 1 - beta1, a2 = 1 - beta2.
-
-    ``mv`` is (V, 2, d): the first and second moments of a row side by side,
-    so one row update touches two memory regions instead of three. Pass the
-    scalars in W's dtype: a float64 scalar would widen all the float32
-    arithmetic. (error_model="numpy" lets the division vectorise.)
-    """
-    d = W.shape[1]
-    n = rows.shape[0]
-    for k in range(min(PREFETCH_AHEAD, n)):
-        prefetch_row(W, rows[k])
-        prefetch_row(mv, rows[k])
-    for k in range(n):
-        if k + PREFETCH_AHEAD < n:
-            prefetch_row(W, rows[k + PREFETCH_AHEAD])
-            prefetch_row(mv, rows[k + PREFETCH_AHEAD])
-        i = rows[k]
-        w_row, m_row, v_row, g_row = W[i], mv[i, 0], mv[i, 1], grad[k]
-        for j in range(d):
-            g = g_row[j]
-            mj = m_row[j] + a1 * (g - m_row[j])
-            vj = v_row[j] + a2 * (g * g - v_row[j])
-            m_row[j] = mj
-            v_row[j] = vj
-            w_row[j] -= lr_t * mj / (np.sqrt(vj) + eps)
-
-
-@njit(cache=True, nogil=True, fastmath=True, error_model="numpy")
 def _adam_dense(p, m, v, g, lr_t, a1, a2, eps):
     """Adam over flat arrays; scalars in p's dtype (see _adam_rows)."""
     for k in range(p.shape[0]):
@@ -73,6 +44,27 @@ def _adam_dense(p, m, v, g, lr_t, a1, a2, eps):
         m[k] = mk
         v[k] = vk
         p[k] -= lr_t * mk / (math.sqrt(vk) + eps)
+
+
+@njit(cache=True, nogil=True, fastmath=True, error_model="numpy")
+def _adam_rows(W, mv, rows, grad, lr_t, a1, a2, eps):
+    """Adam on the given distinct rows; a1 = 1 - beta1, a2 = 1 - beta2.
+
+    ``mv`` is (V, 2, d): the first and second moments of a row side by side,
+    so one row update touches two memory regions instead of three. Pass the
+    scalars in W's dtype: a float64 scalar would widen all the float32
+    arithmetic. (error_model="numpy" lets the division vectorise.)
+    """
+    n = rows.shape[0]
+    for k in range(min(PREFETCH_AHEAD, n)):
+        prefetch_row(W, rows[k])
+        prefetch_row(mv, rows[k])
+    for k in range(n):
+        if k + PREFETCH_AHEAD < n:
+            prefetch_row(W, rows[k + PREFETCH_AHEAD])
+            prefetch_row(mv, rows[k + PREFETCH_AHEAD])
+        i = rows[k]
+        _adam_dense(W[i], mv[i, 0], mv[i, 1], grad[k], lr_t, a1, a2, eps)
 
 
 @njit(cache=True, nogil=True)
