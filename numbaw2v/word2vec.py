@@ -7,7 +7,7 @@ import zipfile
 
 import numpy as np
 
-from .corpus import EncodedCorpus
+from .encoded import EncodedCorpus
 from .fileio import atomic_output
 from .text import scan_files, scan_iterable
 from .training import run_epochs
