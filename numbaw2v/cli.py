@@ -33,7 +33,8 @@ class _Parser(argparse.ArgumentParser):
 # ------------------------------------------------------------------ vector files
 def load_vectors(path):
     """KeyedVectors from any supported file, chosen by extension (a model gives its ``wv``)."""
-    from numbaw2v.vectors import KeyedVectors, format_of
+    from numbaw2v.formats import format_of
+    from numbaw2v.vectors import KeyedVectors
     path = os.fspath(path)
     if path.endswith(MODEL_EXT):
         from numbaw2v.word2vec import Word2Vec
@@ -46,7 +47,8 @@ def load_vectors(path):
 
 def save_vectors(kv, path, limit=None):
     """Write ``kv`` in the format named by the extension of ``path``."""
-    from numbaw2v.vectors import KeyedVectors, format_of
+    from numbaw2v.formats import format_of
+    from numbaw2v.vectors import KeyedVectors
     kind = format_of(path)
     if kind in ("binary", "text"):
         kv.save_word2vec_format(path, binary=kind == "binary", limit=limit)
@@ -62,7 +64,7 @@ def save_vectors(kv, path, limit=None):
 
 
 def _check_output(path, allow_model):
-    from numbaw2v.vectors import format_of
+    from numbaw2v.formats import format_of
     if format_of(path) is None and not (allow_model and path.endswith(MODEL_EXT)):
         models = f", or {MODEL_EXT} for the whole model" if allow_model else ""
         raise CommandError(f"{path}: unknown output format; use .bin (word2vec binary), "

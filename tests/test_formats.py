@@ -119,7 +119,7 @@ def test_failed_write_leaves_previous_file_intact(tmp_path, monkeypatch):
     path = tmp_path / "v.bin"
     kv.save_word2vec_format(path)
     before = path.read_bytes()
-    import numbaw2v.vectors as vectors_module
+    import numbaw2v.formats as vectors_module
 
     def boom(*args):
         raise RuntimeError("disk full")

@@ -1,0 +1,44 @@
+"""The exception types numbaw2v raises on purpose.
+
+Each inherits from the built-in type a Python (or gensim) user already
+catches, so ``except ValueError`` keeps working, and from ``Numbaw2vError`` so
+that the command line can catch the project's own errors and nothing else.
+Messages name the thing at fault: the parameter and its allowed range, or the
+file with the line or byte offset where known.
+"""
+
+
+class Numbaw2vError(Exception):
+    """Base of every error numbaw2v raises on purpose."""
+
+
+class ParameterError(Numbaw2vError, ValueError):
+    """A parameter is missing, of the wrong type or outside its allowed range."""
+
+
+class InputFileError(Numbaw2vError, ValueError):
+    """A file cannot be read as what it should be: damaged, truncated, wrong format.
+
+    ``path``, ``line`` and ``offset`` say where, when known.
+    """
+
+    def __init__(self, path, problem, line=None, offset=None):
+        self.path, self.problem, self.line, self.offset = path, problem, line, offset
+        where = str(path)
+        if line is not None:
+            where += f": line {line}"
+        if offset is not None:
+            where += f" (byte offset {offset})"
+        super().__init__(f"{where}: {problem}")
+
+
+class TruncatedFileError(InputFileError, EOFError):
+    """A file ends before the data its header or format promises."""
+
+
+class OutputFileError(Numbaw2vError, OSError):
+    """An output cannot be written (exists as a directory, read-only, is one of the inputs)."""
+
+
+class ModelStateError(Numbaw2vError, ValueError):
+    """The model's arrays do not match its vocabulary or each other (checked before kernels run)."""
