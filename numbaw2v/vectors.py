@@ -689,8 +689,11 @@ class KeyedVectors:
         source = self._unit_matrix() if use_norm else self._vectors
         rows = source[self._indices(used)]
         scores = rows @ _unit(rows.mean(axis=0))
-        order = np.argsort(-scores, kind="stable")
-        return [(float(scores[i]), used[i]) for i in order]
+        ranked = [(float(score), key) for score, key in zip(scores, used)]
+        try:
+            return sorted(ranked, reverse=True)      # ties: larger key first, as gensim
+        except TypeError:                            # str and int keys do not compare
+            return sorted(ranked, key=lambda pair: pair[0], reverse=True)
 
     def doesnt_match(self, words):
         """The key of ``words`` farthest from the unit mean of their unit vectors."""
