@@ -195,7 +195,7 @@ class KeyedVectors:
         self._norms = self._normed = None
 
     def fill_norms(self, force=False):
-        """Compute the row lengths (and, lazily, the unit rows) if missing, or always with ``force``.
+        """Compute the row lengths (and, lazily, unit rows) if missing, or always with ``force``.
 
         Returns the cached unit matrix (gensim returns None; numbaw2v's evaluation uses it).
         """
@@ -230,11 +230,12 @@ class KeyedVectors:
             return
         arr = np.asarray(value)
         if arr.shape != (len(self),):
-            raise ParameterError(f"norms must have one entry per key ({len(self)}), got {arr.shape}")
+            raise ParameterError(
+                f"norms must have one entry per key ({len(self)}), got {arr.shape}")
         self._norms, self._normed = arr, None
 
     def get_normed_vectors(self):
-        """The matrix with every row scaled to unit L2 length (cached, read-only; zero rows stay 0)."""
+        """The matrix with rows scaled to unit L2 length (cached, read-only; zero rows stay 0)."""
         return self._unit_matrix()
 
     def unit_normalize_all(self):
@@ -245,8 +246,9 @@ class KeyedVectors:
         self._normed = None
 
     def init_sims(self, replace=False):
-        """Deprecated gensim name: :meth:`fill_norms`, and :meth:`unit_normalize_all` if ``replace``."""
-        warnings.warn("init_sims() is deprecated: use fill_norms()", DeprecationWarning, stacklevel=2)
+        """Deprecated gensim name: :meth:`fill_norms` (+ :meth:`unit_normalize_all` if replace)."""
+        warnings.warn("init_sims() is deprecated: use fill_norms()", DeprecationWarning,
+                      stacklevel=2)
         self.fill_norms()
         if replace:
             self.unit_normalize_all()
@@ -312,7 +314,7 @@ class KeyedVectors:
 
     # ------------------------------------------------------- per-key attributes
     def allocate_vecattrs(self, attrs=None, types=None):
-        """Make sure ``expandos[attr]`` exists with one entry per key; with no arguments, resize all.
+        """Make sure ``expandos[attr]`` exists with one entry per key; with no arguments resize all.
 
         An attribute keeps the NumPy type it was first given (``int`` means int64,
         ``str`` means object); asking for an incompatible type raises TypeError.
@@ -344,7 +346,8 @@ class KeyedVectors:
         """The attribute ``attr`` of ``key``; KeyError when the key or the attribute is unknown."""
         index = self.get_index(key)
         if attr not in self.expandos:
-            raise UnknownKeyError(f"no attribute {attr!r} is stored (known: {sorted(self.expandos)})")
+            raise UnknownKeyError(
+                f"no attribute {attr!r} is stored (known: {sorted(self.expandos)})")
         return self.expandos[attr][index]
 
     def get_count(self, key):
@@ -597,7 +600,7 @@ class KeyedVectors:
     similar_by_word = similar_by_key
 
     def similarity(self, w1, w2):
-        """Cosine similarity of two keys: exactly 1.0 for a key with itself (0.0 if its vector is 0)."""
+        """Cosine similarity of two keys: exactly 1.0 for a key with itself (0.0 if zero)."""
         i, j = self.get_index(w1), self.get_index(w2)
         a = _unit(self._vectors[i])
         if i == j:
@@ -618,7 +621,7 @@ class KeyedVectors:
 
     @staticmethod
     def cosine_similarities(vector_1, vectors_all):
-        """Cosine similarity of ``vector_1`` with each row of ``vectors_all`` (0.0 for zero rows)."""
+        """Cosine similarity of ``vector_1`` with each row of ``vectors_all`` (0.0 at zero rows)."""
         rows = np.atleast_2d(np.asarray(vectors_all))
         norms = np.linalg.norm(rows, axis=1) * np.linalg.norm(vector_1)
         return (rows @ vector_1) / np.maximum(norms, np.finfo(np.float32).tiny)

@@ -1,7 +1,9 @@
 """KeyedVectors: construction, lookups, the cached unit matrix and the similarity queries."""
+
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from numbaw2v.vectors import KeyedVectors, top_indices
 
@@ -36,11 +38,14 @@ def test_constructor_stores_float32_c_contiguous():
     assert kv.counts is None
 
 
-@pytest.mark.parametrize("keys, shape, message", [
-    (["a", "b", "a"], (3, 2), "'a' more than once"),
-    (["a", "b"], (3, 2), "2 words"),
-    (["a", "b", "c"], (3,), "2-D"),
-])
+@pytest.mark.parametrize(
+    "keys, shape, message",
+    [
+        (["a", "b", "a"], (3, 2), "'a' more than once"),
+        (["a", "b"], (3, 2), "2 words"),
+        (["a", "b", "c"], (3,), "2-D"),
+    ],
+)
 def test_constructor_rejects_bad_input(keys, shape, message):
     with pytest.raises(ValueError, match=message):
         KeyedVectors(np.zeros(shape, dtype=np.float32), keys)
@@ -61,9 +66,15 @@ def test_lookups_and_unknown_word_names_it():
     copy = kv.get_vector("w2")
     copy[:] = 0
     assert np.any(kv.vectors[2] != 0), "get_vector must not hand out a view"
-    for call in (lambda: kv["nope"], lambda: kv.most_similar("nope"), lambda: kv.similarity("w1", "nope"),
-                 lambda: kv[["w1", "nope"]], lambda: kv.get_vecattr("nope", "count"),
-                 lambda: kv.closer_than("w1", "nope"), lambda: kv.get_mean_vector(["nope"], ignore_missing=False)):
+    for call in (
+        lambda: kv["nope"],
+        lambda: kv.most_similar("nope"),
+        lambda: kv.similarity("w1", "nope"),
+        lambda: kv[["w1", "nope"]],
+        lambda: kv.get_vecattr("nope", "count"),
+        lambda: kv.closer_than("w1", "nope"),
+        lambda: kv.get_mean_vector(["nope"], ignore_missing=False),
+    ):
         with pytest.raises(KeyError, match="nope"):
             call()
     with pytest.raises(KeyError, match="'colour'"):
@@ -75,7 +86,7 @@ def test_unit_matrix_refreshes_on_assignment_and_on_notice():
     first = kv.get_normed_vectors().copy()
     kv.vectors = kv.vectors[::-1] * 3
     np.testing.assert_allclose(kv.get_normed_vectors(), first[::-1], rtol=1e-5)
-    kv.vectors[0] = -kv.vectors[0]          # in place: stale until told
+    kv.vectors[0] = -kv.vectors[0]  # in place: stale until told
     assert np.allclose(kv.get_normed_vectors()[0], first[-1], rtol=1e-5)
     kv.vectors_changed()
     np.testing.assert_allclose(kv.get_normed_vectors()[0], -first[-1], rtol=1e-5)
@@ -89,7 +100,10 @@ def test_zero_vector_does_not_produce_nan():
     got = kv.most_similar("x", topn=2)
     assert sorted(got) == [("y", 0.0), ("z", 0.0)]
     assert kv.similarity("z", "x") == 0.0 and kv.similarity("z", "z") == 0.0
-    assert not np.isnan(kv.distances("z")).any() and not np.isnan(kv.most_similar("x", topn=None)).any()
+    assert (
+        not np.isnan(kv.distances("z")).any()
+        and not np.isnan(kv.most_similar("x", topn=None)).any()
+    )
 
 
 def test_zero_query_vector_warns_and_scores_zero():
@@ -109,7 +123,9 @@ def test_nan_vector_is_reported():
         kv.fill_norms()
 
 
-@pytest.mark.parametrize("positive, negative", [(["w1"], []), (["w1", "w7"], ["w3"]), (["w2", "w9", "w11"], [])])
+@pytest.mark.parametrize(
+    "positive, negative", [(["w1"], []), (["w1", "w7"], ["w3"]), (["w2", "w9", "w11"], [])]
+)
 def test_most_similar_matches_brute_force(positive, negative):
     kv = make_kv()
     words, scores = reference_most_similar(kv, positive, negative, topn=7)
@@ -161,10 +177,12 @@ def test_pairwise_measures():
     np.testing.assert_allclose(kv.distances("w1", ["w2", "w3"]), 1 - u[[2, 3]] @ u[1], atol=1e-6)
     np.testing.assert_allclose(kv.distances(kv["w1"]), 1 - u @ u[1], atol=1e-6)
     m1, m2 = kv[["w1", "w2"]].mean(0), kv[["w3", "w4", "w5"]].mean(0)
-    assert kv.n_similarity(["w1", "w2"], ["w3", "w4", "w5"]) == pytest.approx(unit(m1) @ unit(m2), abs=1e-6)
+    assert kv.n_similarity(["w1", "w2"], ["w3", "w4", "w5"]) == pytest.approx(
+        unit(m1) @ unit(m2), abs=1e-6
+    )
     with pytest.raises(ValueError):
         kv.n_similarity([], ["w1"])
-    with pytest.raises(ZeroDivisionError):          # what a gensim user catches
+    with pytest.raises(ZeroDivisionError):  # what a gensim user catches
         kv.n_similarity(["w1"], [])
     assert kv.rank("w1", "w1") == 1
     dist = 1 - u @ u[1]
@@ -180,15 +198,19 @@ def test_doesnt_match_skips_unknown_words_as_gensim():
 
 def test_doesnt_match_picks_the_outlier():
     base = np.array([1.0, 0, 0, 0], dtype=np.float32)
-    vectors = np.stack([base + 0.05 * i * np.array([0, 1, 0, 0]) for i in range(4)] + [np.array([0, 0, 1, 0])])
+    vectors = np.stack(
+        [base + 0.05 * i * np.array([0, 1, 0, 0]) for i in range(4)] + [np.array([0, 0, 1, 0])]
+    )
     kv = KeyedVectors(vectors, ["a", "b", "c", "d", "odd"])
     assert kv.doesnt_match(["a", "odd", "b", "c"]) == "odd"
     assert kv.doesnt_match(["a", "b", "c", "d", "odd"]) == "odd"
 
 
 @settings(deadline=None, max_examples=40)
-@given(st.lists(st.floats(-1e3, 1e3, allow_nan=False, width=32), min_size=1, max_size=60),
-       st.integers(0, 70))
+@given(
+    st.lists(st.floats(-1e3, 1e3, allow_nan=False, width=32), min_size=1, max_size=60),
+    st.integers(0, 70),
+)
 def test_top_indices_equals_full_sort(values, k):
     scores = np.array(values, dtype=np.float32)
     got = top_indices(scores, k)
@@ -205,17 +227,20 @@ def test_gensim_constructor_preallocates_slots_filled_by_add_vector():
     assert kv.index_to_key == ["a", "b"] and kv.vectors.shape == (2, 3)
     with pytest.warns(UserWarning, match="one at a time"):
         assert kv.add_vector("c", np.zeros(3)) == 2
-    assert kv.add_vector("a", np.full(3, 9.0)) == 0            # present: vector kept
+    assert kv.add_vector("a", np.full(3, 9.0)) == 0  # present: vector kept
     np.testing.assert_array_equal(kv["a"], [1, 2, 3])
     assert KeyedVectors(vector_size=4).vectors.shape == (0, 4)
     assert KeyedVectors(2, dtype=np.float64).vectors.dtype == np.float64
 
 
-@pytest.mark.parametrize("args, message", [
-    ((0,), "vector_size must be an integer >= 1"),
-    ((3, -1), "count must be an integer >= 0"),
-    ((3, 0, np.int32), "floating-point"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ((0,), "vector_size must be an integer >= 1"),
+        ((3, -1), "count must be an integer >= 0"),
+        ((3, 0, np.int32), "floating-point"),
+    ],
+)
 def test_gensim_constructor_rejects_bad_arguments(args, message):
     with pytest.raises(ValueError, match=message):
         KeyedVectors(*args)
@@ -226,10 +251,14 @@ def test_add_vectors_keeps_or_replaces_and_grows_attributes():
     old = kv["w1"]
     kv.add_vectors(["w1", "new", "new"], [[1, 1, 1], [2, 2, 2], [3, 3, 3]])
     np.testing.assert_array_equal(kv["w1"], old)
-    np.testing.assert_array_equal(kv["new"], [2, 2, 2])       # first of a repeated key
+    np.testing.assert_array_equal(kv["new"], [2, 2, 2])  # first of a repeated key
     assert len(kv) == 5 and kv.get_count("new") == 0 and kv.counts.shape == (5,)
-    kv.add_vectors(["w1", "x"], np.array([[1, 1, 1], [4, 4, 4]]), replace=True,
-                   extras={"count": np.array([70, 80])})
+    kv.add_vectors(
+        ["w1", "x"],
+        np.array([[1, 1, 1], [4, 4, 4]]),
+        replace=True,
+        extras={"count": np.array([70, 80])},
+    )
     np.testing.assert_array_equal(kv["w1"], [1, 1, 1])
     assert kv.get_vecattr("x", "count") == 80 and kv.get_vecattr("w1", "count") == 70
     kv["y"] = np.arange(3)
@@ -258,16 +287,16 @@ def test_integer_keys_stay_keys():
     vectors = np.random.default_rng(1).standard_normal((4, 5)).astype(np.float32)
     kv = KeyedVectors(vectors, [10, np.int64(5), 0, 3])
     assert kv.index_to_key == [10, 5, 0, 3] and all(type(k) is int for k in kv.index_to_key)
-    np.testing.assert_array_equal(kv[5], vectors[1])          # the key 5, not row 5
+    np.testing.assert_array_equal(kv[5], vectors[1])  # the key 5, not row 5
     np.testing.assert_array_equal(kv[np.int32(0)], vectors[2])
     assert 5 in kv and 1 not in kv and "5" not in kv
     with pytest.raises(KeyError, match="key 1 not present"):
-        kv[1]                                                 # not a row number here
+        kv[1]  # not a row number here
     got = kv.most_similar(5, topn=3)
     assert {k for k, _ in got} == {10, 0, 3} and all(type(k) is int for k, _ in got)
     assert kv.similarity(5, 5) == 1.0 and kv.rank(5, got[0][0]) == 1
     words = make_kv(n=6)
-    np.testing.assert_array_equal(words[4], words["w4"])     # string keys: ints are rows
+    np.testing.assert_array_equal(words[4], words["w4"])  # string keys: ints are rows
     assert 4 in words and 6 not in words
 
 
@@ -292,17 +321,24 @@ def test_most_similar_accepts_gensim_forms():
     kv = make_kv()
     rows = kv.vectors[:3]
     assert kv.most_similar(rows, topn=5) == kv.most_similar(list(rows), topn=5)
-    assert kv.most_similar("w1", "w2", topn=4) == kv.most_similar(positive=["w1"], negative=["w2"], topn=4)
+    assert kv.most_similar("w1", "w2", topn=4) == kv.most_similar(
+        positive=["w1"], negative=["w2"], topn=4
+    )
     scores = unit(kv.vectors[10:20]) @ unit(kv["w1"])
     clipped = kv.most_similar("w1", topn=3, clip_start=10, clip_end=20)
     assert [k for k, _ in clipped] == [kv.index_to_key[10 + i] for i in np.argsort(-scores)[:3]]
-    np.testing.assert_allclose(kv.most_similar("w1", topn=None, clip_start=10, clip_end=20), scores, rtol=1e-5)
+    np.testing.assert_allclose(
+        kv.most_similar("w1", topn=None, clip_start=10, clip_end=20), scores, rtol=1e-5
+    )
 
-    class Indexer:                      # the protocol of gensim's approximate indexers
+    class Indexer:  # the protocol of gensim's approximate indexers
         def most_similar(self, vector, topn):
             return [("asked", float(np.linalg.norm(vector))), ("topn", topn)]
 
-    assert kv.most_similar("w1", topn=2, indexer=Indexer()) == [("asked", pytest.approx(1.0)), ("topn", 2)]
+    assert kv.most_similar("w1", topn=2, indexer=Indexer()) == [
+        ("asked", pytest.approx(1.0)),
+        ("topn", 2),
+    ]
 
 
 def test_get_mean_vector_matches_numpy():
@@ -312,9 +348,12 @@ def test_get_mean_vector_matches_numpy():
     expected = (u[1] + 2 * u[2] - 0.5 * u[5]) / 3.5
     np.testing.assert_allclose(kv.get_mean_vector(keys, weights), expected, rtol=1e-5)
     raw = (kv["w1"] + kv["w2"]) / 2
-    np.testing.assert_allclose(kv.get_mean_vector(["w1", "w2"], pre_normalize=False), raw, rtol=1e-5)
-    np.testing.assert_allclose(kv.get_mean_vector(["w1", kv["w2"]], post_normalize=True),
-                               unit(u[1] + kv["w2"]), rtol=1e-5)
+    np.testing.assert_allclose(
+        kv.get_mean_vector(["w1", "w2"], pre_normalize=False), raw, rtol=1e-5
+    )
+    np.testing.assert_allclose(
+        kv.get_mean_vector(["w1", kv["w2"]], post_normalize=True), unit(u[1] + kv["w2"]), rtol=1e-5
+    )
     with pytest.raises(ValueError, match="one weight per key"):
         kv.get_mean_vector(["w1"], [1.0, 2.0])
     with pytest.raises(ValueError, match="no input"):
@@ -327,10 +366,14 @@ def test_closer_than_rank_and_given():
     expected = [kv.index_to_key[i] for i in np.flatnonzero(dist < dist[9]) if i != 1]
     assert kv.closer_than("w1", "w9") == expected and kv.rank("w1", "w9") == len(expected) + 1
     sims = [kv.similarity("w1", k) for k in ["w4", "w5", "w6"]]
-    assert kv.most_similar_to_given("w1", ["w4", "w5", "w6"]) == ["w4", "w5", "w6"][int(np.argmax(sims))]
+    assert (
+        kv.most_similar_to_given("w1", ["w4", "w5", "w6"])
+        == ["w4", "w5", "w6"][int(np.argmax(sims))]
+    )
     top = kv.most_similar("w1", topn=4)
     assert kv.relative_cosine_similarity("w1", "w9", 4) == pytest.approx(
-        kv.similarity("w1", "w9") / sum(s for _, s in top))
+        kv.similarity("w1", "w9") / sum(s for _, s in top)
+    )
 
 
 def test_vectors_for_all_and_sorting():
@@ -342,7 +385,7 @@ def test_vectors_for_all_and_sorting():
     kv.counts = [1, 5, 3, 5, 0, 2]
     before = {k: kv[k] for k in kv.index_to_key}
     kv.sort_by_descending_frequency()
-    assert kv.index_to_key == ["w3", "w1", "w2", "w5", "w0", "w4"]   # ties: later row first (gensim)
+    assert kv.index_to_key == ["w3", "w1", "w2", "w5", "w0", "w4"]  # ties: later row first (gensim)
     assert list(kv.counts) == [5, 5, 3, 2, 1, 0]
     for key, vec in before.items():
         np.testing.assert_array_equal(kv[key], vec)
@@ -357,16 +400,19 @@ def test_unit_normalize_all_and_norms_reset():
     np.testing.assert_allclose(kv.vectors, [[0.6, 0.8], [0, 0]])
     np.testing.assert_array_equal(kv.norms, [1.0, 0.0])
     kv.vectors[0] = [0, 2]
-    kv.norms = None                                  # gensim's way to drop cached lengths
+    kv.norms = None  # gensim's way to drop cached lengths
     np.testing.assert_array_equal(kv.get_normed_vectors()[0], [0, 1])
     assert not kv.get_normed_vectors().flags.writeable
 
 
 def test_intersect_word2vec_format(tmp_path):
     from numbaw2v.formats import write_word2vec
+
     kv = make_kv(n=5, d=3)
     path = tmp_path / "other.txt"
-    write_word2vec(path, ["w1", "zzz", "w3"], np.arange(9, dtype=np.float32).reshape(3, 3), binary=False)
+    write_word2vec(
+        path, ["w1", "zzz", "w3"], np.arange(9, dtype=np.float32).reshape(3, 3), binary=False
+    )
     untouched = kv["w0"]
     kv.intersect_word2vec_format(path, lockf=0.0, binary=False)
     np.testing.assert_array_equal(kv["w1"], [0, 1, 2])
@@ -390,6 +436,7 @@ def write_ids(tmp_path):
 
 def test_wmdistance_needs_pot_and_names_the_extra(monkeypatch):
     import sys
+
     kv = make_kv()
     monkeypatch.setitem(sys.modules, "ot", None)
     with pytest.raises(ImportError, match=r"numbaw2v\[wmd\]"):
