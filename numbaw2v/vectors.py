@@ -114,6 +114,33 @@ class KeyedVectors:
         self.vectors_lockf = None
         self.lifecycle_events = []
 
+    def __setstate__(self, state):
+        """Restore a pickled numbaw2v object, or one from gensim 4's attribute names.
+
+        gensim's names (``vectors``, ``index_to_key``, ``expandos``, ``vector_size``,
+        ...) go through the checks of the setters; ``key_to_index`` and ``norms``
+        are rebuilt. A matrix gensim stored in a separate ``.npy`` file may be
+        missing here and assigned to ``vectors`` afterwards.
+        """
+        state = dict(state)
+        if "_vectors" in state:                       # pickled by numbaw2v
+            self.__dict__.update(state)
+            return
+        vectors = state.pop("vectors", None)
+        keys = state.pop("index_to_key", None) or []
+        size = state.pop("vector_size", None)
+        dtype = np.float32 if vectors is None else vectors.dtype
+        self._start(dtype, state.pop("mapfile_path", None))
+        self.index_to_key = keys
+        self.vectors = np.zeros((len(keys), size or 0), np.float32) if vectors is None else vectors
+        self.expandos = dict(state.pop("expandos", None) or {})
+        self.next_index = state.pop("next_index", len(keys))
+        self.vectors_lockf = state.pop("vectors_lockf", None)
+        self.lifecycle_events = list(state.pop("lifecycle_events", None) or [])
+        for rebuilt in ("key_to_index", "norms", "vectors_norm"):
+            state.pop(rebuilt, None)
+        self.__dict__.update(state)                   # anything else stays an attribute
+
     # ------------------------------------------------------------------ state
     @property
     def vectors(self):
@@ -512,6 +539,9 @@ class KeyedVectors:
         keys, weights = [], []
         for term, weight in terms:
             if not isinstance(term, (str, Integral, np.ndarray)):
+                if not (isinstance(term, tuple) and len(term) == 2):
+                    raise ParameterError("query terms are keys, vectors or (key, weight) "
+                                         f"pairs; got {term!r}")
                 term, weight = term                      # a (key or vector, weight) pair
             keys.append(term)
             weights.append(weight)

@@ -452,3 +452,28 @@ def test_wmdistance_simple_cases():
     assert kv.wmdistance(["x"], ["y", "nope"]) == pytest.approx(np.sqrt(2))
     assert kv.wmdistance(["x", "y"], ["xy"]) == pytest.approx(np.linalg.norm(unit([1, 1]) - [1, 0]))
     assert kv.wmdistance(["x"], ["xy"], norm=False) == pytest.approx(1.0)
+
+
+def test_pickle_round_trip_and_gensim_state():
+    import pickle
+
+    kv = make_kv(n=6)
+    kv.set_vecattr("w2", "tag", "x")
+    back = pickle.loads(pickle.dumps(kv))
+    assert back.index_to_key == kv.index_to_key and back.get_vecattr("w2", "tag") == "x"
+    np.testing.assert_array_equal(back.vectors, kv.vectors)
+    # the attribute names gensim 4 pickles, as an allow-list loader hands them over
+    state = {"vector_size": 8, "index_to_key": list(kv.index_to_key), "next_index": 6,
+             "key_to_index": {}, "norms": None, "expandos": {"count": kv.counts.copy()},
+             "mapfile_path": None, "lifecycle_events": [{"event": "created"}], "extra": 1}
+    restored = KeyedVectors.__new__(KeyedVectors)
+    restored.__setstate__(state)
+    assert restored.vectors.shape == (6, 8) and restored.key_to_index == kv.key_to_index
+    restored.vectors = kv.vectors            # gensim keeps big arrays in separate .npy files
+    assert restored.most_similar("w1", topn=3) == kv.most_similar("w1", topn=3)
+    assert restored.get_count("w0") == 6 and restored.extra == 1
+
+
+def test_query_terms_must_be_keys_vectors_or_pairs():
+    with pytest.raises(ValueError, match="pairs; got 2.0"):
+        make_kv().most_similar(("w1", 2.0))

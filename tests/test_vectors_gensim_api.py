@@ -178,3 +178,13 @@ def test_zero_vector_differs_from_gensim_only_by_nan():
     keep = np.arange(N) != 4
     np.testing.assert_allclose(mine[keep], gens[keep], atol=1e-5)
     assert ours.similarity("k4", "k1") == float(theirs.similarity("k4", "k1")) == 0.0
+
+
+def test_state_of_a_gensim_object_restores_ours():
+    ours, theirs = pair(11)
+    theirs.fill_norms()
+    restored = KeyedVectors.__new__(KeyedVectors)
+    restored.__setstate__(theirs.__dict__)
+    assert restored.index_to_key == theirs.index_to_key
+    np.testing.assert_array_equal(restored.counts, theirs.expandos["count"])
+    same_ranking(restored.most_similar("k3"), theirs.most_similar("k3"))
