@@ -181,7 +181,7 @@ def test_zero_vector_differs_from_gensim_only_by_nan():
 
 
 def test_state_of_a_gensim_object_restores_ours():
-    ours, theirs = pair(11)
+    _, theirs = pair(11)
     theirs.fill_norms()
     restored = KeyedVectors.__new__(KeyedVectors)
     restored.__setstate__(theirs.__dict__)
