@@ -647,6 +647,8 @@ class KeyedVectors:
             raise EmptyQueryError("n_similarity needs two non-empty key lists")
         m1 = self.get_mean_vector(ws1, pre_normalize=False)
         m2 = self.get_mean_vector(ws2, pre_normalize=False)
+        _warn_if_zero(m1)
+        _warn_if_zero(m2)
         return float(_unit(m1) @ _unit(m2))
 
     @staticmethod
@@ -920,9 +922,10 @@ def _unit(vec):
 
 
 def _warn_if_zero(query):
+    """Warn that a query (mean) vector is zero: no known key, or keys that cancel out."""
     if not query.any():
-        warnings.warn("the query vector has zero length: every cosine similarity is 0.0",
-                      RuntimeWarning, stacklevel=4)
+        warnings.warn("the query vector has zero length (no known key, or terms that cancel "
+                      "out): every cosine similarity is 0.0", RuntimeWarning, stacklevel=4)
 
 
 def top_indices(scores, k):

@@ -115,6 +115,12 @@ def test_zero_query_vector_warns_and_scores_zero():
         kv.most_similar(positive=["w1"], negative=["w1"])
 
 
+def test_n_similarity_of_unknown_keys_warns():
+    kv = make_kv()
+    with pytest.warns(RuntimeWarning, match="no known key"):
+        assert kv.n_similarity(["nope"], ["w1"]) == 0.0
+
+
 def test_nan_vector_is_reported():
     kv = make_kv()
     kv.vectors[4, 2] = np.nan
