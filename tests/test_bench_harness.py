@@ -8,9 +8,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
-import _stats  # noqa: E402
-import compare  # noqa: E402
-from _runner import parse_status, proc_status_kb  # noqa: E402
+import _stats
+import compare
+from _runner import parse_status, proc_status_kb
 
 STATUS = """Name:\tpython
 VmPeak:\t  900000 kB
@@ -74,8 +74,9 @@ def test_write_repeated(tmp_path):
 
 
 def plan_args(**over):
-    base = dict(modes=[0], corpus_repeat=[1], rounds=2, seeds=2, workers=2,
-                systems=["numbaw2v", "gensim"], word2vec_c=None, fasttext=None, scaling=True)
+    base = {"modes": [0], "corpus_repeat": [1], "rounds": 2, "seeds": 2, "workers": 2,
+            "systems": ["numbaw2v", "gensim"], "word2vec_c": None, "fasttext": None,
+            "scaling": True}
     return argparse.Namespace(**{**base, **over})
 
 
@@ -126,9 +127,9 @@ def test_summary_medians_spreads_and_means():
 
 
 def test_unsupported_system_gets_its_own_row():
-    records = [dict(system="numbaw2v", sg=1, size=1, round=0, seed=1, failed=False,
-                    unsupported="numbaw2v: TypeError: no hs"),
-               record("gensim", 0, 1, 6.0, 0.38, 80.0, )]
+    records = [{"system": "numbaw2v", "sg": 1, "size": 1, "round": 0, "seed": 1, "failed": False,
+                "unsupported": "numbaw2v: TypeError: no hs"},
+               record("gensim", 0, 1, 6.0, 0.38, 80.0)]
     records[1]["sg"] = 1
     rows = compare.summarize(records, {1: 1000}, epochs=1)
     assert rows[0]["unsupported"] == "numbaw2v: TypeError: no hs"
