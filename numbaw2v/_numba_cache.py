@@ -28,6 +28,10 @@ KERNELS_DIR = Path(__file__).resolve().parent / "kernels"
 COMPILE_SECONDS = {"numbaw2v.kernels.train": 15, "numbaw2v.kernels.tokenize": 1,
                    "numbaw2v.kernels.alias": 2}
 DEFAULT_SECONDS = 2
+# What one Word2Vec training calls first: "module:function" (the entry points; their callees
+# compile with them). A name missing here (kernels renamed) is skipped, never an error.
+TRAINING_KERNELS = ("numbaw2v.kernels.tokenize:tokenize", "numbaw2v.kernels.alias:build_alias",
+                    "numbaw2v.kernels.train:train_chunks")
 
 _announced = False
 
@@ -101,6 +105,22 @@ def announce_compile(kernels, log=None):
         log(message)
     _announced = True
     return seconds
+
+
+def announce_training_compile(log=None, names=TRAINING_KERNELS):
+    """:func:`announce_compile` for the kernels of a Word2Vec vocabulary build and training.
+
+    Call it once before the first kernel runs (before ``build_vocab`` scans the corpus).
+    """
+    import importlib
+
+    kernels = []
+    for name in names:
+        module, _, func = name.partition(":")
+        found = getattr(importlib.import_module(module), func, None)
+        if found is not None:
+            kernels.append(found)
+    return announce_compile(kernels, log)
 
 
 def is_cached(dispatcher):

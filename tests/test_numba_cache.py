@@ -147,3 +147,14 @@ def test_read_only_package_caches_in_the_user_dir(tmp_path):
     assert run() == [expected, "False", "1"]          # cold: compiles and says so
     assert list(Path(expected).rglob("rng.seed_states-*.nbi"))
     assert run() == [expected, "True", "0"]           # warm: loads, says nothing
+
+
+def test_training_kernels_exist_and_missing_names_are_skipped(fresh):
+    said = []
+    names = nc.TRAINING_KERNELS + ("numbaw2v.kernels.train:no_such_kernel",)
+    seconds = nc.announce_training_compile(said.append, names=names)
+    assert (seconds > 0) == bool(said)                  # cold or warm, whatever this cache holds
+    import importlib
+    for name in nc.TRAINING_KERNELS:                    # the names still point at dispatchers
+        module, _, func = name.partition(":")
+        assert hasattr(getattr(importlib.import_module(module), func), "py_func"), name
