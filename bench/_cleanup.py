@@ -1,4 +1,4 @@
-"""Make SIGTERM unwind like Ctrl-C, so that ``finally`` blocks and temporary directories clean up."""
+"""Make SIGTERM unwind like Ctrl-C, so that ``finally`` blocks and temporary directories run."""
 import signal
 
 

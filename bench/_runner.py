@@ -119,7 +119,8 @@ def parse_status(text, fields=("VmHWM", "RssAnon")):
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("system", choices=sorted(SYSTEMS))
-    p.add_argument("--corpus", required=True, help="plain (uncompressed) text, one sentence per line")
+    p.add_argument("--corpus", required=True,
+                   help="plain (uncompressed) text, one sentence per line")
     p.add_argument("--sg", type=int, choices=(0, 1), required=True)
     p.add_argument("--workers", type=int, required=True)
     p.add_argument("--epochs", type=int, required=True)

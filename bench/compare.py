@@ -2,7 +2,7 @@
 
 The benchmark protocol of DESIGN.md in one run: the same corpus, settings and
 machine for every system, CBOW and/or skip-gram, the systems alternating
-(for each mode: numbaw2v, gensim, then the binaries; repeats interleaved).
+(for each mode: numbaw2v, gensim, then the binaries; rounds and seeds interleaved).
 
     python bench/compare.py                                  # full protocol, both modes
     python bench/compare.py --max-words 300000 --epochs 1 --scaling   # a quick look
@@ -33,9 +33,10 @@ How it measures:
 - the corpus is decompressed (and cut to --max-words) once into a temporary
   plain text file that every system reads, so no timing includes decompression;
 - every training run is a child process of its own (bench/_runner.py for the
-  Python systems), so memory is per system and no JIT state is shared; numbaw2v is warmed up in this process first
-  with a tiny training, so its children load compiled kernels from Numba's
-  on-disk cache instead of compiling them;
+  Python systems), so memory is per system and no JIT state is shared;
+  numbaw2v is warmed up in this process first with a tiny training, so its
+  children load compiled kernels from Numba's on-disk cache instead of
+  compiling them;
 - vocabulary and training times are taken around the library calls inside
   the child; the binaries are timed as whole processes (vocabulary included);
 - memory, read from /proc/PID/status of the child every 10 ms while it runs
@@ -133,7 +134,8 @@ def _check_args(parser, args):
     args.systems = [s.strip() for s in args.systems.split(",") if s.strip()]
     unknown = sorted(set(args.systems) - set(PYTHON_SYSTEMS))
     if unknown:
-        parser.error(f"--systems: unknown {', '.join(unknown)} (choose among {', '.join(PYTHON_SYSTEMS)})")
+        parser.error(f"--systems: unknown {', '.join(unknown)} "
+                     f"(choose among {', '.join(PYTHON_SYSTEMS)})")
     for option in ("word2vec_c", "fasttext"):
         path = getattr(args, option)
         if path is not None and not (path.is_file() and os.access(path, os.X_OK)):
@@ -152,7 +154,7 @@ def _check_args(parser, args):
 
 # ----------------------------------------------------------------- the corpus
 def prepare_corpus(source, target, max_words=None):
-    """Write ``source`` (any compression) as plain text to ``target``, cut after ``max_words`` words.
+    """Write ``source`` (any compression) as plain text to ``target``, cut after ``max_words``.
 
     The cut keeps whole words (the last line is shortened at a word boundary).
     Returns (words, lines) of the written file.
@@ -213,7 +215,9 @@ def warm_up(corpus, sg, workers, workdir, hs=False):
 
 
 def run_process(cmd, log_path):
-    """Run ``cmd`` with output to ``log_path``; returns (exit code, wall s, peak RSS MB, peak private MB).
+    """Run ``cmd`` with output to ``log_path``.
+
+    Returns (exit code, wall seconds, peak RSS MB, peak private MB).
 
     Peak RSS is the child's VmHWM (high-water mark of its own address space),
     peak private the largest RssAnon seen; both read from /proc every few
@@ -537,7 +541,8 @@ def versions(with_gensim):
 
 
 def binaries(args):
-    given = [(name, path) for name, path in (("word2vec C", args.word2vec_c), ("fastText", args.fasttext))
+    given = [(name, path) for name, path in (("word2vec C", args.word2vec_c),
+                                             ("fastText", args.fasttext))
              if path is not None]
     return "".join(f", {name} `{path}`" for name, path in given)
 
@@ -643,8 +648,9 @@ def main(argv=None):
             "command": shlex.join(command),
             "cpu": cpu_model(), "corpus": os.path.relpath(args.corpus), "load_before": _load(),
             "versions": versions("gensim" in args.systems) + binaries(args),
-            "systems": args.systems + [name for name, path in (("word2vec C", args.word2vec_c),
-                                                               ("fastText", args.fasttext)) if path]}
+            "systems": args.systems + [name for name, path in
+                                       (("word2vec C", args.word2vec_c),
+                                        ("fastText", args.fasttext)) if path]}
     with tempfile.TemporaryDirectory(prefix="numbaw2v-bench-") as workdir:
         vector_dir = str(args.keep_vectors or workdir)
         os.makedirs(vector_dir, exist_ok=True)
@@ -652,8 +658,8 @@ def main(argv=None):
         warmups = {}
         if "numbaw2v" in args.systems:
             for sg in args.modes:
-                warmups[sg] = warm_up(corpora[1] if 1 in corpora else corpora[args.corpus_repeat[0]],
-                                      sg, args.workers, workdir, args.hs)
+                first = corpora[args.corpus_repeat[0]]
+                warmups[sg] = warm_up(first, sg, args.workers, workdir, args.hs)
                 _say(f"numbaw2v warm-up {MODES[sg]}: " + ("not supported" if warmups[sg] is None
                                                           else f"{warmups[sg]:.2f} s"))
         records, runs = [], plan(args)

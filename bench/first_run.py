@@ -54,7 +54,8 @@ def child_env(cache_dir):
 
 def timed_train(mode, corpus, out, cache_dir):
     """Wall seconds of one ``python -m numbaw2v train`` and its stderr (which holds the notice)."""
-    cmd = [sys.executable, "-m", "numbaw2v", *TRAIN, "--sg", MODES[mode], "-o", str(out), str(corpus)]
+    cmd = [sys.executable, "-m", "numbaw2v", *TRAIN, "--sg", MODES[mode], "-o", str(out),
+           str(corpus)]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, env=child_env(cache_dir), capture_output=True, text=True,
                           check=False)
