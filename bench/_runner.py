@@ -1,12 +1,19 @@
 """One training run of one Python system, in a process of its own (used by bench/compare.py).
 
     python bench/_runner.py numbaw2v|gensim --corpus PLAIN.txt --sg 0|1 --workers N \
-        --epochs 5 --alpha A --result OUT.json [--vectors OUT.bin]
+        --epochs 5 --alpha A --result OUT.json [--vectors OUT.bin] [--seed S] [--hs]
 
 Builds the vocabulary and trains with the protocol settings below, each step
 timed around the library call alone (imports and saving are outside the
 clocks), saves the vectors in the word2vec binary format when asked, and
-writes a JSON report, with this process's peak resident size at the end.
+writes a JSON report, with this process's peak resident size (VmHWM) and its
+private resident size (RssAnon) at the end.
+
+--hs trains with hierarchical softmax instead of negative sampling
+(``hs=1, negative=0``). When a system's constructor refuses a setting
+(TypeError or ValueError, e.g. numbaw2v before it has ``hs``), the report is
+``{"unsupported": "<the error>"}`` and the exit code 0: the harness shows a
+"not supported" row instead of a failure.
 """
 import argparse
 import json
@@ -16,25 +23,43 @@ import time
 # The settings every system trains with (bench/compare.py passes them on to the binaries too).
 PROTOCOL = {"vector_size": 100, "window": 5, "negative": 5, "sample": 1e-3, "min_count": 5}
 SEED = 1
+HS = {"hs": 1, "negative": 0}       # --hs: hierarchical softmax in place of negative sampling
+
+
+class Unsupported(Exception):
+    """A system's constructor refused the settings asked for (the message says which)."""
+
+
+def settings(hs, **extra):
+    """The protocol's keyword arguments, with hierarchical softmax when ``hs``."""
+    return dict(PROTOCOL, **(HS if hs else {}), **extra)
+
+
+def numbaw2v_model(hs=False, **kwargs):
+    """A numbaw2v Word2Vec with the protocol settings; Unsupported if it refuses them."""
+    from numbaw2v import Word2Vec
+
+    try:
+        return Word2Vec(**settings(hs, **kwargs), progress=False)
+    except (TypeError, ValueError, NotImplementedError) as exc:
+        raise Unsupported(f"numbaw2v: {type(exc).__name__}: {exc}") from exc
 
 
 def train_numbaw2v(args):
     """numbaw2v: build_vocab (which also encodes the corpus) then train, both on the plain file."""
-    from numbaw2v import Word2Vec
-
-    model = Word2Vec(**PROTOCOL, sg=args.sg, alpha=args.alpha, epochs=args.epochs,
-                     workers=args.workers, seed=SEED, progress=False)
+    model = numbaw2v_model(args.hs, sg=args.sg, alpha=args.alpha, epochs=args.epochs,
+                           workers=args.workers, seed=args.seed)
     vocab_s = _timed(model.build_vocab, corpus_file=args.corpus)
     train_s, (trained, raw) = _timed_result(model.train, corpus_file=args.corpus)
     return model, _report(model, vocab_s, train_s, trained, raw)
 
 
 def train_gensim(args):
-    """gensim in its fastest input mode (corpus_file), negative sampling only."""
+    """gensim in its fastest input mode (corpus_file); negative sampling, or hs with --hs."""
     from gensim.models import Word2Vec
 
-    model = Word2Vec(**PROTOCOL, sg=args.sg, hs=0, alpha=args.alpha, epochs=args.epochs,
-                     workers=args.workers, seed=SEED)
+    model = Word2Vec(**dict(settings(args.hs), hs=int(args.hs)), sg=args.sg, alpha=args.alpha,
+                     epochs=args.epochs, workers=args.workers, seed=args.seed)
     vocab_s = _timed(model.build_vocab, corpus_file=args.corpus)
     train_s, (trained, raw) = _timed_result(
         model.train, corpus_file=args.corpus, total_examples=model.corpus_count,
@@ -62,37 +87,61 @@ def _report(model, vocab_s, train_s, trained, raw):
             "vocab_size": len(model.wv.index_to_key)}
 
 
-def high_water_kb():
-    """This process's peak resident size in kB (VmHWM: its own address space only).
+def proc_status_kb(pid="self", fields=("VmHWM", "RssAnon")):
+    """The kB fields of /proc/PID/status asked for, as a dict (missing ones are 0).
 
-    Not ``ru_maxrss``: on Linux that also holds the parent's resident size at fork/exec.
+    VmHWM is the peak resident size of the process's own address space (not
+    ``ru_maxrss``: on Linux that also holds the parent's resident size at
+    fork/exec); RssAnon is its private resident memory right now (no
+    file-backed pages such as Numba's shared LLVM library). Returns all zeros
+    when the file cannot be read (e.g. the process just ended).
     """
-    with open("/proc/self/status", encoding="ascii", errors="replace") as fin:
-        for line in fin:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    return 0
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as fin:
+            return parse_status(fin.read(), fields)
+    except OSError:
+        return dict.fromkeys(fields, 0)
+
+
+def parse_status(text, fields=("VmHWM", "RssAnon")):
+    """``{"VmHWM": 1234, ...}`` (kB) from the text of a /proc/PID/status file."""
+    found = dict.fromkeys(fields, 0)
+    for line in text.splitlines():
+        name, _, rest = line.partition(":")
+        if name in found:
+            try:
+                found[name] = int(rest.split()[0])
+            except (IndexError, ValueError):
+                pass
+    return found
 
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("system", choices=sorted(SYSTEMS))
-    p.add_argument("--corpus", required=True, help="plain (uncompressed) text, one sentence per line")
+    p.add_argument("--corpus", required=True,
+                   help="plain (uncompressed) text, one sentence per line")
     p.add_argument("--sg", type=int, choices=(0, 1), required=True)
     p.add_argument("--workers", type=int, required=True)
     p.add_argument("--epochs", type=int, required=True)
     p.add_argument("--alpha", type=float, required=True)
     p.add_argument("--result", required=True, help="where to write the JSON report")
     p.add_argument("--vectors", help="save the vectors here (word2vec binary format)")
+    p.add_argument("--seed", type=int, default=SEED, help="random seed (default %(default)s)")
+    p.add_argument("--hs", action="store_true", help="hierarchical softmax (hs=1, negative=0)")
     return p.parse_args(argv)
 
 
 def main(argv=None):
     args = parse_args(argv)
-    model, report = SYSTEMS[args.system](args)
-    if args.vectors:
+    try:
+        model, report = SYSTEMS[args.system](args)
+    except Unsupported as exc:
+        model, report = None, {"unsupported": str(exc)}
+    if args.vectors and model is not None:
         model.wv.save_word2vec_format(args.vectors, binary=True)
-    report["peak_kb"] = high_water_kb()
+    status = proc_status_kb()
+    report["peak_kb"], report["anon_kb"] = status["VmHWM"], status["RssAnon"]
     tmp = args.result + ".part"
     with open(tmp, "w", encoding="utf8") as fout:
         json.dump(report, fout)

@@ -2,25 +2,57 @@
 
 The benchmark protocol of DESIGN.md in one run: the same corpus, settings and
 machine for every system, CBOW and/or skip-gram, the systems alternating
-(for each mode: numbaw2v, gensim, then the binaries; repeats interleaved).
+(for each mode: numbaw2v, gensim, then the binaries; rounds and seeds interleaved).
 
     python bench/compare.py                                  # full protocol, both modes
     python bench/compare.py --max-words 300000 --epochs 1 --scaling   # a quick look
     python bench/compare.py --out bench/RESULTS.md           # append the table there
+    python bench/compare.py --rounds 3 --seeds 3             # medians + spread, mean ± sd
+    python bench/compare.py --sg 0 --epochs 1 --corpus-repeat 1,5    # memory: 20 M vs 100 M words
+    python bench/compare.py --hs                             # hierarchical softmax (issue 10)
+
+Options beyond the corpus, modes, systems and workers:
+- ``--rounds N``: the systems alternate N times (per mode: numbaw2v, gensim,
+  numbaw2v, gensim, ...). Timings are reported as the median and, in
+  brackets, the spread (min–max) over the rounds: training time, words/s and
+  the speed ratio to gensim (each round's ratio is taken against the gensim
+  run of the same round and seed).
+- ``--seeds N``: every round is run with seeds 1..N (1 is the protocol's
+  seed). Quality (analogy, WordSim-353, SimLex-999) is reported as the mean ±
+  standard deviation over all the runs of a system (rounds x seeds). With
+  ``--scaling`` the 1-worker runs use the first seed only.
+- ``--corpus-repeat LIST``: comma-separated factors (default 1). For each
+  factor k the (cut) corpus is written k times over into a temporary file and
+  every system trains on it, one table row per size: private memory that
+  stays flat from k=1 to k=5 grows with the vocabulary, not the corpus.
+- ``--hs``: hierarchical softmax for every system (``hs=1, negative=0``). A
+  system that refuses these settings gets a "not supported" row (the error is
+  kept in the notes), so the harness is ready before numbaw2v has ``hs``.
 
 How it measures:
 - the corpus is decompressed (and cut to --max-words) once into a temporary
   plain text file that every system reads, so no timing includes decompression;
 - every training run is a child process of its own (bench/_runner.py for the
-  Python systems), so peak memory (ru_maxrss of that child) is per system and
-  no JIT state or cache is shared; numbaw2v is warmed up in this process first
-  with a tiny training, so its children load compiled kernels from Numba's
-  on-disk cache instead of compiling them;
+  Python systems), so memory is per system and no JIT state is shared;
+  numbaw2v is warmed up in this process first with a tiny training, so its
+  children load compiled kernels from Numba's on-disk cache instead of
+  compiling them;
 - vocabulary and training times are taken around the library calls inside
   the child; the binaries are timed as whole processes (vocabulary included);
+- memory, read from /proc/PID/status of the child every 10 ms while it runs
+  (and by the child itself at its end): peak RSS is VmHWM, the high-water mark
+  the kernel keeps, which counts shared file-backed pages such as Numba's
+  LLVM library; peak private is the largest RssAnon sample (anonymous memory
+  only: arrays, heaps, stacks). RssAnon has no kernel-kept peak, so a spike
+  shorter than the sampling interval can be missed. The largest value over
+  a system's runs is reported for both;
 - quality: every system's vectors are saved and scored by the same evaluator
   (numbaw2v's KeyedVectors): Google analogies over the 30,000 most frequent
   words, Spearman on WordSim-353 and SimLex-999.
+
+Temporary files (the prepared and repeated corpora, logs, vectors unless
+--keep-vectors) live in one temporary directory, removed on every exit path
+(SIGTERM included; a running child is killed first).
 """
 import argparse
 import contextlib
@@ -31,14 +63,15 @@ import json
 import os
 import platform
 import shlex
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from _runner import PROTOCOL, SEED
+from _cleanup import sigterm_raises
+from _runner import PROTOCOL, SEED, Unsupported, numbaw2v_model, proc_status_kb, settings
+from _stats import mean_sd, median_spread, paired_ratios, values_of
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNNER = Path(__file__).resolve().parent / "_runner.py"
@@ -74,7 +107,14 @@ def parse_args(argv=None):
     p.add_argument("--fasttext", type=Path, metavar="BINARY", help="path of a fastText binary")
     p.add_argument("--scaling", action="store_true",
                    help="also train numbaw2v with 1 worker and report the speed-up")
-    p.add_argument("--repeat", type=int, default=1, help="runs of every system (interleaved)")
+    p.add_argument("--rounds", type=int, default=1,
+                   help="runs of every system, alternating; medians and min-max reported")
+    p.add_argument("--seeds", type=int, default=1,
+                   help="seeds 1..N per round; quality reported as mean ± sd (default 1)")
+    p.add_argument("--corpus-repeat", default="1", metavar="K[,K...]",
+                   help="train on the corpus written K times over, for each K (default 1)")
+    p.add_argument("--hs", action="store_true",
+                   help="hierarchical softmax (hs=1, negative=0) for every system")
     p.add_argument("--out", type=Path, help="append the report (Markdown) to this file")
     p.add_argument("--keep-vectors", type=Path, metavar="DIR", help="keep every run's vectors here")
     args = p.parse_args(argv)
@@ -84,7 +124,7 @@ def parse_args(argv=None):
 
 def _check_args(parser, args):
     """Reject bad arguments before any long work starts."""
-    for name in ("workers", "epochs", "repeat"):
+    for name in ("workers", "epochs", "rounds", "seeds"):
         if getattr(args, name) < 1:
             parser.error(f"--{name} must be at least 1, got {getattr(args, name)}")
     if args.max_words is not None and args.max_words < 1:
@@ -94,7 +134,8 @@ def _check_args(parser, args):
     args.systems = [s.strip() for s in args.systems.split(",") if s.strip()]
     unknown = sorted(set(args.systems) - set(PYTHON_SYSTEMS))
     if unknown:
-        parser.error(f"--systems: unknown {', '.join(unknown)} (choose among {', '.join(PYTHON_SYSTEMS)})")
+        parser.error(f"--systems: unknown {', '.join(unknown)} "
+                     f"(choose among {', '.join(PYTHON_SYSTEMS)})")
     for option in ("word2vec_c", "fasttext"):
         path = getattr(args, option)
         if path is not None and not (path.is_file() and os.access(path, os.X_OK)):
@@ -102,11 +143,18 @@ def _check_args(parser, args):
     if args.scaling and "numbaw2v" not in args.systems:
         parser.error("--scaling needs numbaw2v among --systems")
     args.modes = [0, 1] if args.sg == "both" else [int(args.sg)]
+    try:
+        args.corpus_repeat = [int(k) for k in args.corpus_repeat.split(",") if k.strip()]
+    except ValueError:
+        parser.error(f"--corpus-repeat: expected integers like 1,5, got {args.corpus_repeat!r}")
+    if not args.corpus_repeat or min(args.corpus_repeat) < 1:
+        parser.error(f"--corpus-repeat: factors must be at least 1, got {args.corpus_repeat}")
+    args.corpus_repeat = list(dict.fromkeys(args.corpus_repeat))
 
 
 # ----------------------------------------------------------------- the corpus
 def prepare_corpus(source, target, max_words=None):
-    """Write ``source`` (any compression) as plain text to ``target``, cut after ``max_words`` words.
+    """Write ``source`` (any compression) as plain text to ``target``, cut after ``max_words``.
 
     The cut keeps whole words (the last line is shortened at a word boundary).
     Returns (words, lines) of the written file.
@@ -127,6 +175,15 @@ def prepare_corpus(source, target, max_words=None):
     return words, lines
 
 
+def write_repeated(source, target, times, block=1 << 24):
+    """Write the file ``source`` ``times`` times over into ``target``."""
+    with open(target, "wb") as fout:
+        for _ in range(times):
+            with open(source, "rb") as fin:
+                while chunk := fin.read(block):
+                    fout.write(chunk)
+
+
 def write_head(source, target, n_words):
     """The first ``n_words`` words of ``source`` on one line: the warm-up corpus."""
     tokens = []
@@ -139,53 +196,55 @@ def write_head(source, target, n_words):
 
 
 # ----------------------------------------------------------------- the runs
-def warm_up(corpus, sg, workers, workdir):
-    """Train numbaw2v briefly in this process so that children load its kernels from cache."""
-    from numbaw2v import Word2Vec
+def warm_up(corpus, sg, workers, workdir, hs=False):
+    """Train numbaw2v briefly in this process so that children load its kernels from cache.
 
+    Returns the seconds taken, or None when numbaw2v refuses the settings (see --hs).
+    """
     tiny = os.path.join(workdir, "warmup.txt")
     write_head(corpus, tiny, WARMUP_WORDS)
     t0 = time.perf_counter()
-    model = Word2Vec(**dict(PROTOCOL, min_count=1), sg=sg, alpha=ALPHA[sg], epochs=1,
-                     workers=workers, seed=SEED, progress=False)
+    try:
+        model = numbaw2v_model(hs, min_count=1, sg=sg, alpha=ALPHA[sg], epochs=1,
+                               workers=workers, seed=SEED)
+    except Unsupported:
+        return None
     model.build_vocab(corpus_file=tiny)
     model.train(corpus_file=tiny)
     return time.perf_counter() - t0
 
 
 def run_process(cmd, log_path):
-    """Run ``cmd`` with output to ``log_path``; returns (exit code, wall seconds, peak RSS in MB).
+    """Run ``cmd`` with output to ``log_path``.
 
-    The peak is the child's VmHWM (high-water mark of its own address space),
-    read from /proc every few milliseconds while it runs. ``ru_maxrss`` from
-    ``wait4`` is not used: Linux carries the parent's resident size into it at
-    fork/exec, so a small child would report this (larger) process's memory.
+    Returns (exit code, wall seconds, peak RSS MB, peak private MB).
+
+    Peak RSS is the child's VmHWM (high-water mark of its own address space),
+    peak private the largest RssAnon seen; both read from /proc every few
+    milliseconds while it runs. ``ru_maxrss`` from ``wait4`` is not used:
+    Linux carries the parent's resident size into it at fork/exec, so a small
+    child would report this (larger) process's memory. If this process is
+    interrupted, the child is killed before the exception goes on.
     """
-    peak_kb = 0
+    peak = {"VmHWM": 0, "RssAnon": 0}
     with open(log_path, "wb") as log:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
-        while True:
-            pid, status, _ = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            peak_kb = max(peak_kb, high_water_kb(proc.pid))
-            time.sleep(POLL_SECONDS)
+        try:
+            while True:
+                pid, status, _ = os.wait4(proc.pid, os.WNOHANG)
+                if pid:
+                    break
+                for key, kb in proc_status_kb(proc.pid).items():
+                    peak[key] = max(peak[key], kb)
+                time.sleep(POLL_SECONDS)
+        except BaseException:
+            proc.kill()
+            proc.wait()
+            raise
         wall = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, wall, peak_kb / 1024.0
-
-
-def high_water_kb(pid="self"):
-    """VmHWM of a process in kB (0 when it cannot be read, e.g. the process just ended)."""
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as fin:
-            for line in fin:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return 0
+    return proc.returncode, wall, peak["VmHWM"] / 1024.0, peak["RssAnon"] / 1024.0
 
 
 def run_python_system(system, job, workdir):
@@ -193,29 +252,33 @@ def run_python_system(system, job, workdir):
     result = os.path.join(workdir, f"{job['tag']}.json")
     cmd = [sys.executable, str(RUNNER), system, "--corpus", job["corpus"], "--sg", str(job["sg"]),
            "--workers", str(job["workers"]), "--epochs", str(job["epochs"]),
-           "--alpha", str(ALPHA[job["sg"]]), "--result", result]
+           "--alpha", str(ALPHA[job["sg"]]), "--result", result, "--seed", str(job["seed"])]
     if job["vectors"]:
         cmd += ["--vectors", job["vectors"]]
-    code, _, rss = run_process(cmd, job["log"])
+    if job["hs"]:
+        cmd.append("--hs")
+    code, _, rss, anon = run_process(cmd, job["log"])
     if code != 0:
         return None
     with open(result, encoding="utf8") as fin:
         record = json.load(fin)
-    # the child's own last word on its peak, in case it grew after the last poll
+    # the child's own last word on its memory, in case it grew after the last poll
     record["rss_mb"] = max(rss, record.pop("peak_kb", 0) / 1024.0)
+    record["anon_mb"] = max(anon, record.pop("anon_kb", 0) / 1024.0)
     return record
 
 
 def run_word2vec_c(binary, job):
     """The C word2vec, timed as a whole process (its vocabulary build is inside the time)."""
+    conf = settings(job["hs"])
     cmd = [str(binary), "-train", job["corpus"], "-output", job["vectors"],
-           "-cbow", "0" if job["sg"] else "1", "-size", str(PROTOCOL["vector_size"]),
-           "-window", str(PROTOCOL["window"]), "-negative", str(PROTOCOL["negative"]), "-hs", "0",
-           "-sample", str(PROTOCOL["sample"]), "-threads", str(job["workers"]),
-           "-iter", str(job["epochs"]), "-min-count", str(PROTOCOL["min_count"]),
-           "-binary", "1", "-alpha", str(ALPHA[job["sg"]])]
-    code, wall, rss = run_process(cmd, job["log"])
-    return {"vocab_s": None, "train_s": wall, "rss_mb": rss} if code == 0 else None
+           "-cbow", "0" if job["sg"] else "1", "-size", str(conf["vector_size"]),
+           "-window", str(conf["window"]), "-negative", str(conf["negative"]),
+           "-hs", str(conf.get("hs", 0)), "-sample", str(conf["sample"]),
+           "-threads", str(job["workers"]), "-iter", str(job["epochs"]),
+           "-min-count", str(conf["min_count"]), "-binary", "1", "-alpha", str(ALPHA[job["sg"]])]
+    code, wall, rss, anon = run_process(cmd, job["log"])
+    return {"vocab_s": None, "train_s": wall, "rss_mb": rss, "anon_mb": anon} if code == 0 else None
 
 
 def run_fasttext(binary, job):
@@ -225,13 +288,15 @@ def run_fasttext(binary, job):
            "-output", prefix, "-dim", str(PROTOCOL["vector_size"]), "-ws", str(PROTOCOL["window"]),
            "-neg", str(PROTOCOL["negative"]), "-minCount", str(PROTOCOL["min_count"]),
            "-epoch", str(job["epochs"]), "-thread", str(job["workers"]), "-minn", "0", "-maxn", "0",
-           "-t", str(PROTOCOL["sample"]), "-lr", str(ALPHA[job["sg"]])]
-    code, wall, rss = run_process(cmd, job["log"])
+           "-t", str(PROTOCOL["sample"]), "-lr", str(ALPHA[job["sg"]]), "-seed", str(job["seed"])]
+    if job["hs"]:
+        cmd += ["-loss", "hs"]
+    code, wall, rss, anon = run_process(cmd, job["log"])
     if code != 0:
         return None
     with contextlib.suppress(FileNotFoundError):
         os.remove(prefix + ".bin")          # the full model: large and not needed here
-    return {"vocab_s": None, "train_s": wall, "rss_mb": rss}
+    return {"vocab_s": None, "train_s": wall, "rss_mb": rss, "anon_mb": anon}
 
 
 # ----------------------------------------------------------------- quality
@@ -255,27 +320,35 @@ def evaluate(vectors_path, binary):
 
 # ----------------------------------------------------------------- orchestration
 def plan(args):
-    """Every run in order: per mode, repeats interleaved, systems alternating."""
+    """Every run in order: per mode and corpus size, rounds and seeds, the systems alternating.
+
+    A run is a dict: sg, size (corpus repeat factor), round, seed, system, workers.
+    """
     runs = []
     for sg in args.modes:
-        for rep in range(args.repeat):
-            for system in args.systems:
-                runs.append((sg, rep, system, args.workers))
-            if args.word2vec_c:
-                runs.append((sg, rep, "word2vec-c", args.workers))
-            if args.fasttext:
-                runs.append((sg, rep, "fasttext", args.workers))
-            if args.scaling:
-                runs.append((sg, rep, "numbaw2v-1", 1))
+        for size in args.corpus_repeat:
+            for rnd in range(args.rounds):
+                for i, seed in enumerate(range(SEED, SEED + args.seeds)):
+                    base = {"sg": sg, "size": size, "round": rnd, "seed": seed,
+                            "workers": args.workers}
+                    systems = list(args.systems)
+                    systems += [name for name, path in (("word2vec-c", args.word2vec_c),
+                                                        ("fasttext", args.fasttext)) if path]
+                    runs += [dict(base, system=system) for system in systems]
+                    if args.scaling and i == 0:
+                        runs.append(dict(base, system="numbaw2v-1", workers=1))
     return runs
 
 
-def run_one(args, sg, rep, system, workers, corpus, workdir, vector_dir):
+def run_one(args, run, corpus, workdir, vector_dir):
     """Run one system once and score its vectors; returns a record (``failed`` set on error)."""
-    tag = f"{system}-{'sg' if sg else 'cbow'}-{rep + 1}"
+    system, sg = run["system"], run["sg"]
+    tag = (f"{system}-{'sg' if sg else 'cbow'}-x{run['size']}-r{run['round'] + 1}"
+           f"-s{run['seed']}")
     ext = ".vec" if system == "fasttext" else ".bin"
     scoring = system != "numbaw2v-1"            # the 1-worker run is for timing only
-    job = {"tag": tag, "corpus": corpus, "sg": sg, "workers": workers, "epochs": args.epochs,
+    job = {"tag": tag, "corpus": corpus, "sg": sg, "workers": run["workers"],
+           "epochs": args.epochs, "seed": run["seed"], "hs": args.hs,
            "vectors": os.path.join(vector_dir, tag + ext) if scoring else None,
            "log": os.path.join(workdir, tag + ".log")}
     if system == "word2vec-c":
@@ -286,9 +359,9 @@ def run_one(args, sg, rep, system, workers, corpus, workdir, vector_dir):
         record = run_python_system(system.split("-")[0], job, workdir)
     if record is None:
         _show_log_tail(tag, job["log"])
-        return {"system": system, "sg": sg, "rep": rep, "failed": True}
-    record.update(system=system, sg=sg, rep=rep, workers=workers, failed=False)
-    if scoring:
+        return dict(run, failed=True)
+    record.update(run, failed=False)
+    if scoring and not record.get("unsupported"):
         record.update(evaluate(job["vectors"], binary=ext == ".bin"))
     return record
 
@@ -301,83 +374,148 @@ def _show_log_tail(tag, log_path, lines=20):
 
 
 def _progress(record, index, total):
+    head = (f"[{index}/{total}] {record['system']} {MODES[record['sg']]} x{record['size']} "
+            f"round {record['round'] + 1} seed {record['seed']}")
     if record["failed"]:
-        return f"[{index}/{total}] {record['system']} {MODES[record['sg']]}: FAILED"
-    parts = [f"train {record['train_s']:.2f} s"]
+        return head + ": FAILED"
+    if record.get("unsupported"):
+        return head + ": not supported (" + record["unsupported"] + ")"
+    parts = [f"train {record['train_s']:.2f} s", f"private {record['anon_mb']:.0f} MB"]
     if record.get("vocab_s") is not None:
         parts.insert(0, f"vocab {record['vocab_s']:.2f} s")
     if record.get("analogy") is not None:
         parts.append(f"analogy {record['analogy']:.3f}")
-    return f"[{index}/{total}] {record['system']} {MODES[record['sg']]} run {record['rep'] + 1}: " \
-           + ", ".join(parts)
+    return head + ": " + ", ".join(parts)
 
 
 # ----------------------------------------------------------------- the report
 def median_of(records, key):
-    values = [r[key] for r in records if r.get(key) is not None]
-    return statistics.median(values) if values else None
+    return median_spread(values_of(records, key))[0]
 
 
-def summarize(records, corpus_words, epochs):
-    """One row per (mode, system): medians over the repeats, ratios against gensim."""
+def summarize(records, words, epochs):
+    """One row per (mode, corpus size, system): timings as median and spread, quality as mean ± sd.
+
+    ``words`` maps a corpus repeat factor to the words of that corpus.
+    """
     rows = []
-    for sg in MODES:
-        in_mode = [r for r in records if r["sg"] == sg and not r["failed"] and r["system"] != "numbaw2v-1"]
-        systems = list(dict.fromkeys(r["system"] for r in records if r["sg"] == sg
-                                     and r["system"] != "numbaw2v-1"))
-        gensim = [r for r in in_mode if r["system"] == "gensim"]
-        ref_train, ref_vocab = median_of(gensim, "train_s"), median_of(gensim, "vocab_s")
-        for system in systems:
-            runs = [r for r in in_mode if r["system"] == system]
-            row = {"mode": MODES[sg], "system": LABELS[system], "runs": len(runs)}
-            for key in ("vocab_s", "train_s", "trained_words", "rss_mb", "vocab_size",
-                        "analogy", "ws353", "simlex"):
-                row[key] = median_of(runs, key)
-            row["train_times"] = [r["train_s"] for r in runs]
-            _add_speeds(row, corpus_words * epochs, ref_train, ref_vocab)
-            rows.append(row)
+    timed = [r for r in records if not r["failed"] and not r.get("unsupported")]
+    for r in timed:
+        r["raw_wps"] = words[r["size"]] * epochs / r["train_s"] if r["train_s"] else None
+    for sg, mode in MODES.items():
+        for size, n_words in words.items():
+            here = [r for r in records if r["sg"] == sg and r["size"] == size
+                    and r["system"] != "numbaw2v-1"]
+            ok = [r for r in here if r in timed]
+            gensim = [r for r in ok if r["system"] == "gensim"]
+            for system in dict.fromkeys(r["system"] for r in here):
+                row = {"mode": mode, "size": size, "words": n_words, "system": LABELS[system]}
+                runs = [r for r in ok if r["system"] == system]
+                refused = [r["unsupported"] for r in here
+                           if r["system"] == system and r.get("unsupported")]
+                row["unsupported"] = refused[0] if refused and not runs else None
+                row.update(_row_numbers(runs, gensim))
+                rows.append(row)
     return rows
 
 
-def _add_speeds(row, raw_total, ref_train, ref_vocab):
-    train, vocab = row["train_s"], row["vocab_s"]
-    row["raw_wps"] = raw_total / train if train else None
+def _row_numbers(runs, gensim):
+    """The numbers of one table row from that system's runs and gensim's runs beside them."""
+    pair_on = ("round", "seed")
+    row = {"runs": len(runs), "train_times": [r["train_s"] for r in runs]}
+    for key in ("vocab_s", "trained_words", "vocab_size"):
+        row[key] = median_of(runs, key)
+    for key in ("train_s", "raw_wps"):
+        row[key] = median_spread(values_of(runs, key))
+    for key in ("rss_mb", "anon_mb"):             # peaks: the largest over the runs
+        row[key] = max(values_of(runs, key), default=None)
+    for key in ("analogy", "ws353", "simlex"):
+        row[key] = mean_sd(values_of(runs, key))
+    train = row["train_s"][0]
     row["trained_wps"] = row["trained_words"] / train if train and row["trained_words"] else None
-    row["train_ratio"] = ref_train / train if train and ref_train else None
+    row["train_ratio"] = median_spread(paired_ratios(gensim, runs, "train_s", pair_on))
+    ref_vocab, vocab = median_of(gensim, "vocab_s"), row["vocab_s"]
     row["vocab_ratio"] = ref_vocab / vocab if vocab and ref_vocab else None
+    return row
 
 
 def scaling_lines(records, workers):
-    """numbaw2v's training time with 1 worker against ``workers`` workers, per mode."""
+    """numbaw2v's training time with 1 worker against ``workers`` workers, per mode and size."""
     lines = []
+    sizes = list(dict.fromkeys(r["size"] for r in records))
+    def time_of(sg, size, system):
+        return median_of([r for r in records if r["sg"] == sg and r["size"] == size
+                          and r["system"] == system and not r["failed"]], "train_s")
+
     for sg, mode in MODES.items():
-        many = median_of([r for r in records if r["sg"] == sg and r["system"] == "numbaw2v"
-                          and not r["failed"]], "train_s")
-        one = median_of([r for r in records if r["sg"] == sg and r["system"] == "numbaw2v-1"
-                         and not r["failed"]], "train_s")
-        if many and one:
-            lines.append(f"- Scaling, {mode}: numbaw2v trains in {one:.2f} s with 1 worker and "
-                         f"{many:.2f} s with {workers}: speed-up **{one / many:.2f}x**.")
+        for size in sizes:
+            many, one = time_of(sg, size, "numbaw2v"), time_of(sg, size, "numbaw2v-1")
+            if many and one:
+                where = f" (corpus x{size})" if len(sizes) > 1 else ""
+                lines.append(f"- Scaling, {mode}{where}: numbaw2v trains in {one:.2f} s with "
+                             f"1 worker and {many:.2f} s with {workers}: speed-up "
+                             f"**{one / many:.2f}x**.")
     return lines
 
 
-COLUMNS = [("mode", "mode", "{}"), ("system", "system", "{}"),
-           ("vocab_s", "vocab s", "{:.2f}"), ("train_s", "train s", "{:.2f}"),
-           ("raw_wps", "raw words/s", "{:,.0f}"), ("trained_wps", "trained words/s", "{:,.0f}"),
-           ("train_ratio", "train speed vs gensim", "{:.2f}x"),
-           ("vocab_ratio", "vocab speed vs gensim", "{:.2f}x"),
-           ("rss_mb", "peak RSS MB", "{:,.0f}"), ("vocab_size", "vocab", "{:,.0f}"),
-           ("analogy", "analogy", "{:.3f}"), ("ws353", "WS-353", "{:.3f}"), ("simlex", "SimLex", "{:.3f}")]
+def _spread(fmt):
+    """Formats (median, min, max): the median alone, or 'median (min–max)' when they differ."""
+    def show(value):
+        mid, low, high = value
+        if mid is None:
+            return None
+        if low == high:
+            return fmt.format(mid)
+        return f"{fmt.format(mid)} ({fmt.format(low)}–{fmt.format(high)})"
+    return show
 
 
-def markdown_table(rows):
-    head = "| " + " | ".join(title for _, title, _ in COLUMNS) + " |"
-    rule = "|" + "|".join("---" if i < 2 else "---:" for i in range(len(COLUMNS))) + "|"
+def _mean_sd(fmt):
+    """Formats (mean, sd): the mean alone, or 'mean ± sd'."""
+    def show(value):
+        mean, sd = value
+        if mean is None:
+            return None
+        return fmt.format(mean) if sd is None else f"{fmt.format(mean)} ± {fmt.format(sd)}"
+    return show
+
+
+def _plain(fmt):
+    return lambda value: None if value is None else fmt.format(value)
+
+
+COLUMNS = [("mode", "mode", _plain("{}")), ("words", "corpus words", _plain("{:,}")),
+           ("system", "system", _plain("{}")),
+           ("vocab_s", "vocab s", _plain("{:.2f}")), ("train_s", "train s", _spread("{:.2f}")),
+           ("raw_wps", "raw words/s", _spread("{:,.0f}")),
+           ("trained_wps", "trained words/s", _plain("{:,.0f}")),
+           ("train_ratio", "train speed vs gensim", _spread("{:.2f}x")),
+           ("vocab_ratio", "vocab speed vs gensim", _plain("{:.2f}x")),
+           ("rss_mb", "peak RSS MB", _plain("{:,.0f}")),
+           ("anon_mb", "peak private MB", _plain("{:,.0f}")),
+           ("vocab_size", "vocab", _plain("{:,.0f}")),
+           ("analogy", "analogy", _mean_sd("{:.3f}")), ("ws353", "WS-353", _mean_sd("{:.3f}")),
+           ("simlex", "SimLex", _mean_sd("{:.3f}"))]
+LEFT = ("mode", "words", "system")             # not numbers: no "not supported" in them
+
+
+def markdown_table(rows, with_words=False):
+    """The rows as a Markdown table; the corpus-words column only when ``with_words``."""
+    columns = [c for c in COLUMNS if with_words or c[0] != "words"]
+    head = "| " + " | ".join(title for _, title, _ in columns) + " |"
+    rule = "|" + "|".join("---" if key in ("mode", "system") else "---:"
+                          for key, _, _ in columns) + "|"
     body = []
     for row in rows:
-        cells = [fmt.format(row[key]) if row.get(key) is not None else "n/a" for key, _, fmt in COLUMNS]
+        cells = []
+        for key, _, show in columns:
+            text = show(row.get(key)) if row.get(key) is not None else None
+            if row.get("unsupported") and key not in LEFT:
+                text = "not supported" if key == "vocab_s" else "–"
+            cells.append("n/a" if text is None else text)
         body.append("| " + " | ".join(cells) + " |")
     return "\n".join([head, rule] + body)
+
 
 
 def cpu_model():
@@ -403,51 +541,70 @@ def versions(with_gensim):
 
 
 def binaries(args):
-    given = [(name, path) for name, path in (("word2vec C", args.word2vec_c), ("fastText", args.fasttext))
+    given = [(name, path) for name, path in (("word2vec C", args.word2vec_c),
+                                             ("fastText", args.fasttext))
              if path is not None]
     return "".join(f", {name} `{path}`" for name, path in given)
 
 
 def report(args, info, rows, records, notes):
+    conf = settings(args.hs)
+    loss = ("hierarchical softmax (hs 1, negative 0)" if args.hs
+            else f"negative {conf['negative']}")
+    sizes = ", ".join(f"x{k} = {w:,} words" for k, w in info["sizes"].items())
     lines = [f"## Word2Vec side by side: {', '.join(info['systems'])} ({info['date']})", "",
              f"Command: `{info['command']}`", "",
-             f"- Machine: {info['cpu']}, {os.cpu_count()} cores; load average {info['load_before']} "
-             f"before, {info['load_after']} after",
+             (f"- Machine: {info['cpu']}, {os.cpu_count()} cores; load average "
+              f"{info['load_before']} before, {info['load_after']} after"),
              f"- Corpus: `{info['corpus']}`: {info['words']:,} words in {info['lines']:,} lines"
              + (f" (the first {args.max_words:,} words)" if args.max_words else "")
-             + "; decompressed to a plain file read by every system",
+             + "; decompressed to a plain file read by every system"
+             + (f"; repeated: {sizes}" if len(info["sizes"]) > 1 or args.corpus_repeat != [1]
+                else ""),
              f"- Versions: {info['versions']}",
-             f"- Settings: vector_size {PROTOCOL['vector_size']}, window {PROTOCOL['window']}, "
-             f"negative {PROTOCOL['negative']}, sample {PROTOCOL['sample']:g}, "
-             f"min_count {PROTOCOL['min_count']}, epochs {args.epochs}, alpha 0.05 (CBOW) / "
-             f"0.025 (skip-gram), {args.workers} workers, seed {SEED}; "
-             f"{args.repeat} run(s) of each system, alternating"
-             + (" (medians shown)" if args.repeat > 1 else ""), ""]
-    lines += [markdown_table(rows), ""]
+             f"- Settings: vector_size {conf['vector_size']}, window {conf['window']}, {loss}, "
+             f"sample {conf['sample']:g}, min_count {conf['min_count']}, epochs {args.epochs}, "
+             f"alpha 0.05 (CBOW) / 0.025 (skip-gram), {args.workers} workers, "
+             + (f"seeds {SEED}–{SEED + args.seeds - 1}" if args.seeds > 1 else f"seed {SEED}")
+             + f"; {args.rounds} round(s) of the systems alternating"
+             + (" (timings: median (min–max))" if args.rounds * args.seeds > 1 else "")
+             + (" (quality: mean ± sd over all runs)" if args.seeds > 1 else ""), ""]
+    lines += [markdown_table(rows, with_words=len(info["sizes"]) > 1), ""]
     lines += scaling_lines(records, args.workers)
     lines += [f"- {note}" for note in notes]
-    if args.repeat > 1:
+    if args.rounds * args.seeds > 1:
         for row in rows:
             times = ", ".join(f"{t:.2f}" for t in row["train_times"])
-            lines.append(f"- {row['mode']}, {row['system']}: train s per run {times}")
+            where = f" (corpus x{row['size']})" if len(info["sizes"]) > 1 else ""
+            if times:
+                lines.append(f"- {row['mode']}{where}, {row['system']}: train s per run {times}")
+    for row in rows:
+        if row.get("unsupported"):
+            lines.append(f"- {row['mode']}, {row['system']}: not supported: {row['unsupported']}")
     return "\n".join(lines).rstrip() + "\n"
 
 
 def standard_notes(args, warmups):
-    notes = ["raw words/s: corpus words x epochs / train s (the same numerator for every system); "
-             "trained words/s: the words each library reports as trained (after subsampling and "
-             "rare-word removal). Speed ratios are gensim's time / this system's (>1: faster than gensim).",
-             "Peak RSS: high-water mark (VmHWM) of the child process of that run. Quality: every system's vectors "
-             f"scored by numbaw2v's evaluator (analogies over the {ANALOGY_VOCAB:,} most frequent words)."]
-    if warmups:
-        parts = ", ".join(f"{MODES[sg]} {s:.2f} s" for sg, s in warmups.items())
-        notes.append(f"numbaw2v warm-up before timing (a {WARMUP_WORDS}-word training in the parent, "
-                     f"compiling or loading Numba's cache): {parts}; each timed child still loads "
-                     "the compiled kernels from that cache inside its vocab time.")
+    notes = [("raw words/s: corpus words x epochs / train s (the same numerator for every "
+             "system); trained words/s: the words each library reports as trained (after "
+             "subsampling and rare-word removal). Speed ratios are gensim's time / this "
+             "system's (>1: faster than gensim), each run against the gensim run of its round "
+             "and seed."),
+             ("Peak RSS: high-water mark (VmHWM) of the child process of that run, shared "
+             "file-backed pages (Numba's LLVM library) included. Peak private: the largest "
+             "RssAnon (anonymous memory only) sampled every 10 ms from /proc. Both: the largest "
+             "over a system's runs. Quality: every system's vectors scored by numbaw2v's "
+             f"evaluator (analogies over the {ANALOGY_VOCAB:,} most frequent words).")]
+    done = {sg: s for sg, s in warmups.items() if s is not None}
+    if done:
+        parts = ", ".join(f"{MODES[sg]} {s:.2f} s" for sg, s in done.items())
+        notes.append(f"numbaw2v warm-up before timing (a {WARMUP_WORDS}-word training in the "
+                     f"parent, compiling or loading Numba's cache): {parts}; each timed child "
+                     "still loads the compiled kernels from that cache inside its vocab time.")
     if args.word2vec_c or args.fasttext:
-        notes.append("Binaries: train s is the wall time of the whole process (reading the corpus and "
-                     "building the vocabulary included); their vocabularies count the end-of-line "
-                     "token '</s>'.")
+        notes.append("Binaries: train s is the wall time of the whole process (reading the "
+                     "corpus and building the vocabulary included); their vocabularies count "
+                     "the end-of-line token '</s>'.")
     return notes
 
 
@@ -461,34 +618,53 @@ def append_report(path, text):
         Path(tmp).write_text(old + sep + text, encoding="utf8")
 
 
+def prepare_corpora(args, workdir, info):
+    """The plain corpus and its repeats in ``workdir``: {factor: path}; sizes go into ``info``."""
+    corpus = os.path.join(workdir, "corpus.txt")
+    t0 = time.perf_counter()
+    info["words"], info["lines"] = prepare_corpus(args.corpus, corpus, args.max_words)
+    _say(f"corpus: {info['words']:,} words, {info['lines']:,} lines, "
+         f"prepared in {time.perf_counter() - t0:.1f} s")
+    paths, info["sizes"] = {}, {}
+    for k in args.corpus_repeat:
+        paths[k] = corpus
+        if k > 1:
+            paths[k] = os.path.join(workdir, f"corpus-x{k}.txt")
+            write_repeated(corpus, paths[k], k)
+            _say(f"corpus x{k}: {info['words'] * k:,} words in {paths[k]}")
+        info["sizes"][k] = info["words"] * k
+    return paths
+
+
 def main(argv=None):
     args = parse_args(argv)
+    sigterm_raises()
     notes = []
     if "gensim" in args.systems and importlib.util.find_spec("gensim") is None:
         args.systems.remove("gensim")
         notes.append("gensim is not installed: skipped (pip install gensim).")
+    command = ["python"] + sys.argv if argv is None else ["python", __file__] + argv
     info = {"date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
-            "command": shlex.join(["python"] + sys.argv if argv is None else ["python", __file__] + argv),
+            "command": shlex.join(command),
             "cpu": cpu_model(), "corpus": os.path.relpath(args.corpus), "load_before": _load(),
             "versions": versions("gensim" in args.systems) + binaries(args),
-            "systems": args.systems + [name for name, path in (("word2vec C", args.word2vec_c),
-                                                               ("fastText", args.fasttext)) if path]}
+            "systems": args.systems + [name for name, path in
+                                       (("word2vec C", args.word2vec_c),
+                                        ("fastText", args.fasttext)) if path]}
     with tempfile.TemporaryDirectory(prefix="numbaw2v-bench-") as workdir:
         vector_dir = str(args.keep_vectors or workdir)
         os.makedirs(vector_dir, exist_ok=True)
-        corpus = os.path.join(workdir, "corpus.txt")
-        t0 = time.perf_counter()
-        info["words"], info["lines"] = prepare_corpus(args.corpus, corpus, args.max_words)
-        _say(f"corpus: {info['words']:,} words, {info['lines']:,} lines, "
-             f"prepared in {time.perf_counter() - t0:.1f} s")
+        corpora = prepare_corpora(args, workdir, info)
         warmups = {}
         if "numbaw2v" in args.systems:
             for sg in args.modes:
-                warmups[sg] = warm_up(corpus, sg, args.workers, workdir)
-                _say(f"numbaw2v warm-up {MODES[sg]}: {warmups[sg]:.2f} s")
+                first = corpora[args.corpus_repeat[0]]
+                warmups[sg] = warm_up(first, sg, args.workers, workdir, args.hs)
+                _say(f"numbaw2v warm-up {MODES[sg]}: " + ("not supported" if warmups[sg] is None
+                                                          else f"{warmups[sg]:.2f} s"))
         records, runs = [], plan(args)
-        for i, (sg, rep, system, workers) in enumerate(runs, start=1):
-            record = run_one(args, sg, rep, system, workers, corpus, workdir, vector_dir)
+        for i, run in enumerate(runs, start=1):
+            record = run_one(args, run, corpora[run["size"]], workdir, vector_dir)
             records.append(record)
             _say(_progress(record, i, len(runs)))
     info["load_after"] = _load()
@@ -497,7 +673,7 @@ def main(argv=None):
         notes.append(f"{EVAL_DIR} not found: quality not measured.")
     if any(r["failed"] for r in records):
         notes.append("Some runs FAILED (see the messages printed during the run).")
-    text = report(args, info, summarize(records, info["words"], args.epochs), records, notes)
+    text = report(args, info, summarize(records, info["sizes"], args.epochs), records, notes)
     print(text)
     if args.out:
         append_report(args.out, text)
@@ -506,7 +682,7 @@ def main(argv=None):
 
 def _load():
     try:
-        return "%.2f" % os.getloadavg()[0]
+        return f"{os.getloadavg()[0]:.2f}"
     except OSError:
         return "n/a"
 

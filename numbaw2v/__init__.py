@@ -4,6 +4,11 @@ The heavy modules are imported on first use, so ``import numbaw2v`` stays quick.
 """
 import importlib
 
+from . import _numba_cache
+
+# Before any kernel module is imported: Numba picks each kernel's cache directory then.
+_numba_cache.configure()
+
 __version__ = "0.1.0"
 
 _LAZY = {
@@ -12,7 +17,7 @@ _LAZY = {
     "Vocab": "numbaw2v.vocab",
 }
 
-__all__ = sorted(_LAZY) + ["__version__"]
+__all__ = ["KeyedVectors", "Vocab", "Word2Vec", "__version__"]
 
 
 def __getattr__(name):
