@@ -18,12 +18,11 @@ work is done by C-level builtins (``map`` over ``dict.__getitem__``,
 types only, never over tokens.
 """
 import itertools
-import os
-import tempfile
 
 import numpy as np
 
-from .fileio import open_binary, remove_quietly
+from .fileio import open_binary
+from .idfile import IdFile
 from .kernels import tokenize as tok
 
 BLOCK_BYTES = 1 << 22          # 4 MiB of text per block
@@ -32,7 +31,7 @@ _WHITESPACE = (b" ", b"\n", b"\t", b"\r", b"\x0b", b"\x0c")
 
 
 class IdSink:
-    """An append-only int32 sequence that spills to a temporary file past a memory budget.
+    """An append-only int32 sequence that spills to an ``IdFile`` past a memory budget.
 
     Read it back block by block with ``blocks()`` (optionally releasing each
     in-memory part as it is read), or whole with ``finish()``.
@@ -42,27 +41,24 @@ class IdSink:
         self.budget = int(memory_budget_bytes)
         self.parts = []
         self.size = 0
-        self.path = None
-        self._file = None
+        self.file = None
+
+    @property
+    def path(self):
+        return None if self.file is None else self.file.path
 
     def append(self, ids):
         ids = np.ascontiguousarray(ids, dtype=np.int32)
         self.size += ids.shape[0]
-        if self._file is None and self.size * 4 > self.budget:
-            fd, self.path = tempfile.mkstemp(prefix="numbaw2v-ids-", suffix=".i32")
-            self._file = os.fdopen(fd, "wb")
+        if self.file is None and self.size * 4 > self.budget:
+            self.file = IdFile()
             for part in self.parts:
-                part.tofile(self._file)
+                self.file.append(part)
             self.parts = []
-        if self._file is not None:
-            ids.tofile(self._file)
+        if self.file is not None:
+            self.file.append(ids)
         elif ids.shape[0]:
             self.parts.append(ids)
-
-    def _close_file(self):
-        if self._file is not None:
-            self._file.close()
-            self._file = None
 
     def blocks(self, block=1 << 20, release=False):
         """Yield the ids in order: the appended arrays, or ``block``-sized slices once spilled.
@@ -70,38 +66,30 @@ class IdSink:
         With ``release`` each in-memory array is dropped as soon as it is handed
         out, so a consumer can build its output without doubling the memory.
         """
-        if self.path is None:
-            if release:
-                while self.parts:
-                    yield self.parts.pop(0)
-            else:
-                yield from list(self.parts)
-            return
-        self._close_file()
-        with open(self.path, "rb") as f:          # plain reads: no pages stay mapped
-            for start in range(0, self.size, block):
-                yield np.fromfile(f, dtype=np.int32, count=min(block, self.size - start))
+        if self.file is not None:
+            yield from self.file.blocks(block)
+        elif release:
+            while self.parts:
+                yield self.parts.pop(0)
+        else:
+            yield from list(self.parts)
 
     def finish(self):
         """The whole array: in memory, or a read-only memmap of the spill file."""
-        if self.path is None:
-            if not self.parts:
-                return np.empty(0, dtype=np.int32)
-            out = np.concatenate(self.parts) if len(self.parts) > 1 else self.parts[0]
-            self.parts = [out]
-            return out
-        self._close_file()
-        if self.size == 0:
+        if self.file is not None:
+            return self.file.memmap()
+        if not self.parts:
             return np.empty(0, dtype=np.int32)
-        return np.memmap(self.path, dtype=np.int32, mode="r", shape=(self.size,))
+        out = np.concatenate(self.parts) if len(self.parts) > 1 else self.parts[0]
+        self.parts = [out]
+        return out
 
     def close(self):
         """Drop the ids and remove the spill file, if any."""
         self.parts = []
-        self._close_file()
-        if self.path is not None:
-            remove_quietly(self.path)
-            self.path = None
+        if self.file is not None:
+            self.file.close()
+            self.file = None
 
 
 class Scan:

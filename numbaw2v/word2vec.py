@@ -7,44 +7,18 @@ import zipfile
 
 import numpy as np
 
+from . import params as param_table
 from .encoded import EncodedCorpus
+from .errors import ParameterError
 from .fileio import atomic_output
 from .text import scan_files, scan_iterable
-from .training import run_epochs
+from .training import make_config, make_tables, make_weights, run_epochs
 from .vocab import Vocab
 
 logger = logging.getLogger("numbaw2v")
 
-DEFAULT_CORPUS_MEMORY = 64 << 20      # bytes of ids kept in memory; past this the corpus streams from a temp file
+DEFAULT_CORPUS_MEMORY = param_table.BY_NAME["corpus_memory_limit"].default
 _FORMAT = "numbaw2v-model-1"
-
-
-def _check_params(p):
-    """Validate constructor parameters; raise ValueError naming the first bad one."""
-    def need(cond, name, rule):
-        if not cond:
-            raise ValueError(f"{name} must be {rule}, got {p[name]!r}")
-
-    for name in ("vector_size", "window", "epochs", "min_count"):
-        need(isinstance(p[name], (int, np.integer)) and not isinstance(p[name], bool),
-             name, "an integer")
-    need(p["vector_size"] >= 1, "vector_size", ">= 1")
-    need(p["window"] >= 1, "window", ">= 1")
-    need(p["epochs"] >= 0, "epochs", ">= 0")
-    need(p["min_count"] >= 0, "min_count", ">= 0")
-    need(isinstance(p["negative"], (int, np.integer)) and p["negative"] >= 0, "negative",
-         "an integer >= 0")
-    need(p["negative"] >= 1, "negative",
-         ">= 1 (numbaw2v trains with negative sampling only; hierarchical softmax is not implemented)")
-    need(p["sample"] >= 0, "sample", ">= 0")
-    need(p["sg"] in (0, 1, True, False), "sg", "0 (CBOW) or 1 (skip-gram)")
-    need(p["alpha"] is None or p["alpha"] > 0, "alpha", "> 0")
-    need(p["min_alpha"] >= 0, "min_alpha", ">= 0")
-    need(np.isfinite(p["ns_exponent"]), "ns_exponent", "a finite number")
-    need(p["max_vocab_size"] is None or p["max_vocab_size"] >= 1, "max_vocab_size",
-         "None or >= 1")
-    need(p["workers"] is None or p["workers"] >= 1, "workers", "None or >= 1")
-    need(p["vocab_size"] is None or p["vocab_size"] >= 1, "vocab_size", "None or >= 1")
 
 
 def _resolve_files(corpus_file):
@@ -73,6 +47,14 @@ def _resolve_files(corpus_file):
     return paths
 
 
+def _checked(name, row, value):
+    """``value`` checked by the table's row ``row``, reported under the name ``name``."""
+    try:
+        return param_table.BY_NAME[row].check(value)
+    except ParameterError as err:
+        raise ParameterError(str(err).replace(row, name, 1)) from None
+
+
 def _file_key(paths):
     return tuple((os.path.abspath(p), os.path.getsize(p), os.path.getmtime(p)) for p in paths)
 
@@ -86,35 +68,22 @@ class Word2Vec:
     window instead of one per context word; False gives the classic
     per-pair draws), ``progress`` (tqdm bar: None shows it on a terminal) and
     ``corpus_memory_limit`` (bytes of encoded corpus kept in memory before it
-    is memory-mapped from a temporary file).
+    moves to a temporary file read a block at a time). Every parameter, its
+    default and its allowed range is a row of ``numbaw2v.params.PARAMS``.
     Give ``sentences`` (an iterable of token lists, or of integer id arrays
     with ``vocab_size``) or ``corpus_file`` (path(s) of plain/.gz/.bz2/.xz
     text, one sentence per line, or a corpus name) to build the vocabulary and
     train at once; otherwise call ``build_vocab`` and ``train`` yourself.
     """
 
-    def __init__(self, sentences=None, corpus_file=None, vector_size=100, window=5,
-                 min_count=5, max_vocab_size=None, sample=1e-3, sg=0, negative=5,
-                 ns_exponent=0.75, cbow_mean=True, alpha=None, min_alpha=1e-4, epochs=5,
-                 workers=None, seed=1, shrink_windows=True, compute_loss=False, callbacks=(),
-                 vocab_size=None, shared_negatives=True, progress=None,
-                 corpus_memory_limit=DEFAULT_CORPUS_MEMORY):
-        params = dict(vector_size=vector_size, window=window, min_count=min_count,
-                      max_vocab_size=max_vocab_size, sample=sample, sg=int(sg),
-                      negative=negative, ns_exponent=ns_exponent, cbow_mean=bool(cbow_mean),
-                      alpha=alpha, min_alpha=min_alpha, epochs=epochs, workers=workers,
-                      seed=seed, shrink_windows=bool(shrink_windows),
-                      compute_loss=bool(compute_loss), vocab_size=vocab_size,
-                      shared_negatives=bool(shared_negatives))
+    def __init__(self, sentences=None, corpus_file=None, *, callbacks=(), **params):
         if sentences is not None and corpus_file is not None:
             raise ValueError("give either sentences or corpus_file, not both")
-        _check_params(params)
-        self.__dict__.update(params)
+        for name, value in param_table.check_params(params).items():
+            setattr(self, name, value)
         if self.alpha is None:
             self.alpha = 0.025 if self.sg else 0.05
         self.callbacks = tuple(callbacks)
-        self.progress = progress
-        self.corpus_memory_limit = int(corpus_memory_limit)
         self.vocab = None
         self.wv = None
         self.syn1neg = None
@@ -127,7 +96,6 @@ class Word2Vec:
         self.vocab_seconds = 0.0
         self._encoded = None
         self._encoded_key = None
-        self._epochs_done = 0
         if sentences is not None or corpus_file is not None:
             self.build_vocab(corpus_iterable=sentences, corpus_file=corpus_file)
             self.train(corpus_iterable=sentences, corpus_file=corpus_file)
@@ -237,22 +205,40 @@ class Word2Vec:
         """Train on the corpus (reusing the encoding from build_vocab when it is the same input).
 
         ``total_examples``/``total_words`` are accepted for gensim compatibility;
-        numbaw2v knows the exact totals after encoding.
+        numbaw2v knows the exact totals after encoding. Returns (trained words, raw words).
         """
         if self.vocab is None:
             raise ValueError("build the vocabulary first: call build_vocab(...)")
-        epochs = self.epochs if epochs is None else int(epochs)
-        if epochs < 0:
-            raise ValueError(f"epochs must be >= 0, got {epochs}")
-        alpha = self.alpha if start_alpha is None else float(start_alpha)
-        min_alpha = self.min_alpha if end_alpha is None else float(end_alpha)
-        if alpha <= 0:
-            raise ValueError(f"start_alpha must be > 0, got {alpha}")
+        epochs = self.epochs if epochs is None else param_table.BY_NAME["epochs"].check(epochs)
+        alpha = self.alpha if start_alpha is None else _checked("start_alpha", "alpha",
+                                                                start_alpha)
+        min_alpha = self.min_alpha if end_alpha is None else _checked("end_alpha", "min_alpha",
+                                                                      end_alpha)
         if compute_loss is not None:
-            self.compute_loss = bool(compute_loss)
+            self.compute_loss = param_table.BY_NAME["compute_loss"].check(compute_loss)
         callbacks = self.callbacks if callbacks is None else tuple(callbacks)
         corpus = self._encode(corpus_iterable, corpus_file)
-        return run_epochs(self, corpus, epochs, alpha, min_alpha, callbacks)
+        config = make_config(self.sg, self.cbow_mean, self.window, self.shrink_windows,
+                             self.negative, self.shared_negatives, alpha, min_alpha, self.seed,
+                             self.compute_loss)
+        weights = make_weights(self.wv.vectors, self.syn1neg)
+
+        def notify(event, result):
+            self.running_training_loss = result.loss
+            self.epoch_losses = list(result.epoch_losses)
+            for cb in callbacks:
+                method = getattr(cb, event, None)
+                if method is not None:
+                    method(self)
+
+        result = run_epochs(weights, corpus, config, make_tables(self.vocab), epochs,
+                            self.workers, self.progress, notify)
+        self.wv.vectors_changed()
+        self.interrupted = result.interrupted
+        self.train_seconds = result.seconds
+        self.running_training_loss = result.loss
+        self.epoch_losses = list(result.epoch_losses)
+        return result.trained_words, result.raw_words
 
     def get_latest_training_loss(self):
         """The summed binary cross-entropy of the latest train() call (needs compute_loss=True)."""
@@ -265,19 +251,15 @@ class Word2Vec:
             raise ValueError("nothing to save: the model has no vocabulary yet")
         keys = self.vocab.index_to_key
         int_keys = all(isinstance(k, (int, np.integer)) for k in keys)
-        params = {k: getattr(self, k) for k in (
-            "vector_size", "window", "min_count", "max_vocab_size", "sample", "sg", "negative",
-            "ns_exponent", "cbow_mean", "alpha", "min_alpha", "epochs", "workers", "seed",
-            "shrink_windows", "compute_loss", "vocab_size", "shared_negatives", "corpus_count",
-            "corpus_total_words")}
-        meta = {"format": _FORMAT, "params": params, "int_keys": int_keys}
+        params = {p.name: getattr(self, p.name) for p in param_table.PARAMS if p.saved}
+        meta = {"format": _FORMAT, "params": params, "int_keys": int_keys,
+                "corpus_count": self.corpus_count, "corpus_total_words": self.corpus_total_words}
         key_array = (np.asarray(keys, dtype=np.int64) if int_keys
                      else np.asarray(keys, dtype=str))
-        with atomic_output(path) as tmp:
-            with open(tmp, "wb") as f:
-                np.savez(f, meta=np.asarray(json.dumps(meta)), keys=key_array,
-                         counts=self.vocab.counts, vectors=self.wv.vectors,
-                         syn1neg=self.syn1neg)
+        with atomic_output(path) as tmp, open(tmp, "wb") as f:
+            np.savez(f, meta=np.asarray(json.dumps(meta)), keys=key_array,
+                     counts=self.vocab.counts, vectors=self.wv.vectors,
+                     syn1neg=self.syn1neg)
 
     @classmethod
     def load(cls, path):
@@ -295,7 +277,8 @@ class Word2Vec:
         if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
             raise ValueError(f"{path}: not a numbaw2v model file (format {meta.get('format')!r})")
         p = dict(meta["params"])
-        counts_total = (p.pop("corpus_count"), p.pop("corpus_total_words"))
+        counts_total = (meta.get("corpus_count", p.pop("corpus_count", 0)),
+                        meta.get("corpus_total_words", p.pop("corpus_total_words", 0)))
         model = cls(**p)
         index_to_key = [int(k) for k in keys] if meta["int_keys"] else [str(k) for k in keys]
         if vectors.shape != syn1neg.shape or vectors.shape[0] != len(index_to_key):
@@ -316,3 +299,17 @@ class Word2Vec:
         enc = getattr(self, "_encoded", None)
         if enc is not None:
             enc.close()
+
+
+def _signature():
+    """The constructor's signature, built from the parameter table (for help() and IDEs)."""
+    import inspect
+    kw = inspect.Parameter.KEYWORD_ONLY
+    head = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)] + [
+        inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None)
+        for n in ("sentences", "corpus_file")]
+    rows = [inspect.Parameter(p.name, kw, default=p.default) for p in param_table.PARAMS]
+    return inspect.Signature(head + [inspect.Parameter("callbacks", kw, default=())] + rows)
+
+
+Word2Vec.__init__.__signature__ = _signature()
