@@ -17,16 +17,20 @@ work is done by C-level builtins (``map`` over ``dict.__getitem__``,
 ``np.fromiter``). Python-level loops run over blocks, sentences and word
 types only, never over tokens.
 """
+import contextlib
 import itertools
+import sys
 
 import numpy as np
 
+from .errors import ParameterError
 from .fileio import open_binary
 from .idfile import IdFile
 from .kernels import tokenize as tok
 
 BLOCK_BYTES = 1 << 22          # 4 MiB of text per block
 BATCH_TOKENS = 1 << 20         # tokens per batch for iterable input
+MAX_ID = 2 ** 31 - 1           # ids are int32 in the encoded corpus and the kernels
 _WHITESPACE = (b" ", b"\n", b"\t", b"\r", b"\x0b", b"\x0c")
 
 
@@ -135,6 +139,12 @@ class _TypeTable:
     def map_tokens(self, tokens):
         index = self.index
         new = [t for t in dict.fromkeys(tokens) if t not in index]  # loop over types of the batch
+        odd = next((t for t in new if not isinstance(t, str)), None)
+        if odd is not None:
+            raise ParameterError(
+                f"sentences: token {odd!r} is {type(odd).__name__}, tokens must be str "
+                "(1, 1.0 and True would otherwise be one word); or give every sentence as "
+                "an array of integer ids")
         if new:
             index.update(zip(new, range(len(index), len(index) + len(new))))
         return np.fromiter(map(index.__getitem__, tokens), dtype=np.int32, count=len(tokens))
@@ -210,7 +220,7 @@ def _last_whitespace(buf):
 def _file_pieces(path):
     """Yield pieces of a file's bytes, each ending at whitespace (the last at end of file)."""
     carry = b""
-    with open_binary(path) as f:
+    with _open_input(path) as f:
         while True:
             data = f.read(BLOCK_BYTES)
             if not data:
@@ -224,6 +234,13 @@ def _file_pieces(path):
                 continue
             carry = buf[cut + 1:]
             yield buf[: cut + 1]
+
+
+def _open_input(path):
+    """A binary stream of a corpus file; "-" is standard input (left open afterwards)."""
+    if path == "-":
+        return contextlib.nullcontext(sys.stdin.buffer)
+    return open_binary(path)
 
 
 def _decode_types(raw_types, counts):
@@ -254,21 +271,37 @@ def scan_files(paths, memory_budget_bytes):
     table = ByteTypeTable()
     sink = IdSink(memory_budget_bytes)
     lengths = []
-    for path in paths:
-        pending = 0
-        for piece in _file_pieces(path):
-            ids, done, pending = table.tokenize(piece, pending)
-            sink.append(ids)
-            lengths.append(done)
-        lengths.append(np.array([pending], dtype=np.int64))  # a file's last line ends with it
+    with _removed_on_error(sink):
+        for path in paths:
+            pending = 0
+            for piece in _file_pieces(path):
+                ids, done, pending = table.tokenize(piece, pending)
+                sink.append(ids)
+                lengths.append(done)
+            lengths.append(np.array([pending], dtype=np.int64))  # a file's last line ends here
     counts = table.counts[: table.n_types].copy()
     keys, counts, merge, bad = _decode_types(table.types(), counts)
     return Scan(keys, counts, sink, np.concatenate(lengths), bad, merge)
 
 
+@contextlib.contextmanager
+def _removed_on_error(sink):
+    """Close ``sink`` (removing its spill file) if the block fails or is interrupted."""
+    try:
+        yield sink
+    except BaseException:
+        sink.close()
+        raise
+
+
 def scan_iterable(sentences, memory_budget_bytes, vocab_size=None):
     """One pass over an iterable of token lists or integer id arrays -> Scan."""
     sink = IdSink(memory_budget_bytes)
+    with _removed_on_error(sink):
+        return _scan_iterable(sentences, sink, vocab_size)
+
+
+def _scan_iterable(sentences, sink, vocab_size):
     lengths = []
     table = None
     int_mode = None
@@ -284,9 +317,14 @@ def scan_iterable(sentences, memory_budget_bytes, vocab_size=None):
             if arr.size:
                 max_id = max(max_id, int(arr.max()))
                 if int(arr.min()) < 0:
-                    raise ValueError("sentences: integer ids must be >= 0")
+                    raise ParameterError("sentences: integer ids must be >= 0, got "
+                                         f"{int(arr.min())}")
+                if max_id > MAX_ID:
+                    raise ParameterError(f"sentences: integer ids must be <= {MAX_ID} "
+                                         f"(2**31 - 1), got {max_id}")
                 if vocab_size is not None and max_id >= vocab_size:
-                    raise ValueError(f"sentences: id {max_id} is not below vocab_size={vocab_size}")
+                    raise ParameterError(f"sentences: id {max_id} is not below "
+                                         f"vocab_size={vocab_size}")
             sink.append(arr.astype(np.int32))
         else:
             tokens = list(itertools.chain.from_iterable(batch))
@@ -306,11 +344,12 @@ def scan_iterable(sentences, memory_budget_bytes, vocab_size=None):
         if int_mode:
             arr = np.asarray(sentence)
             if arr.ndim != 1 or (arr.size and not np.issubdtype(arr.dtype, np.integer)):
-                raise ValueError(f"sentences[{n}]: expected a 1-D array of integer ids")
+                raise ParameterError(f"sentences[{n}]: expected a 1-D array of integer ids, "
+                                     f"got {arr.dtype} of shape {arr.shape}")
             batch.append(arr)
         else:
             if len(sentence) and not isinstance(sentence[0], str):
-                raise ValueError(
+                raise ParameterError(
                     f"sentences[{n}] holds {type(sentence[0]).__name__}, expected str tokens")
             batch.append(sentence)
         lengths.append(len(sentence))

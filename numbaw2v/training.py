@@ -18,6 +18,7 @@ import numba
 import numpy as np
 
 from .kernels.records import CorpusBlock, RunPosition, Tables, TrainConfig, Weights
+from .kernels.threads import layer_is_threadsafe
 from .kernels.train import train_chunks
 
 logger = logging.getLogger("numbaw2v")
@@ -25,6 +26,7 @@ logger = logging.getLogger("numbaw2v")
 MIN_CHUNK = 1024
 MAX_CHUNK = 1 << 16
 BLOCK_WORDS = 1 << 21       # raw words per kernel call: the progress bar and interrupt granularity
+_ONE_CALL_AT_A_TIME = threading.Lock()   # for threading layers that are not thread-safe
 
 
 # ------------------------------------------------------------------ records
@@ -80,7 +82,9 @@ def train_words(weights, block, config, tables, epoch, words_before, total_words
     losses = np.zeros(ids.shape[0], dtype=np.float64)
     position = RunPosition(epoch=int(epoch), words_before=int(words_before),
                            total_words=float(total_words))
-    train_chunks(weights, block, ids, config, tables, position, trained, losses)
+    serial = contextlib.nullcontext() if layer_is_threadsafe() else _ONE_CALL_AT_A_TIME
+    with serial:
+        train_chunks(weights, block, ids, config, tables, position, trained, losses)
     return int(trained.sum()), float(losses.sum())
 
 
@@ -180,6 +184,8 @@ def run_epochs(weights, corpus, config, tables, epochs, workers=None, progress=N
                 notify("on_epoch_begin", result)
                 epoch_loss = 0.0
                 for first in range(0, n_chunks, per_call):
+                    if stop.signal:
+                        raise KeyboardInterrupt
                     last = min(first + per_call, n_chunks)
                     lo, hi = first * chunk, min(last * chunk, n)
                     block = make_block(corpus.read(lo, hi), lo, n, corpus.sentence_ends, chunk)
@@ -189,8 +195,6 @@ def run_epochs(weights, corpus, config, tables, epochs, workers=None, progress=N
                     result.raw_words += hi - lo
                     epoch_loss += loss
                     _update_bar(bar, hi - lo, result, t0, config, epoch_loss)
-                    if stop.signal:
-                        raise KeyboardInterrupt
                 result.loss += epoch_loss
                 result.epoch_losses.append(epoch_loss)
                 result.epochs_done += 1

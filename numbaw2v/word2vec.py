@@ -1,4 +1,5 @@
 """Word2Vec: the high-level estimator (vocabulary, encoding, multicore training, results)."""
+import collections.abc
 import json
 import logging
 import os
@@ -9,8 +10,9 @@ import numpy as np
 
 from . import params as param_table
 from .encoded import EncodedCorpus
-from .errors import ParameterError
+from .errors import InputFileError, ParameterError, VocabularyError
 from .fileio import atomic_output
+from .model_state import check_finite, check_matrix, check_tables, rows_of_assigned
 from .text import scan_files, scan_iterable
 from .training import make_config, make_tables, make_weights, run_epochs
 from .vocab import Vocab
@@ -19,6 +21,8 @@ logger = logging.getLogger("numbaw2v")
 
 DEFAULT_CORPUS_MEMORY = param_table.BY_NAME["corpus_memory_limit"].default
 _FORMAT = "numbaw2v-model-1"
+_ARRAYS = ("meta", "keys", "counts", "vectors", "syn1neg")
+STDIN = "-"             # corpus_file "-" reads standard input (once: its encoding is reused)
 
 
 def _resolve_files(corpus_file):
@@ -29,7 +33,7 @@ def _resolve_files(corpus_file):
     paths = []
     for item in items:
         item = os.fspath(item)
-        if os.path.isfile(item):
+        if item == STDIN or os.path.isfile(item):
             paths.append(item)
             continue
         try:
@@ -40,6 +44,8 @@ def _resolve_files(corpus_file):
             raise FileNotFoundError(f"corpus_file: {item}: no such file")
         paths.extend(resolve(item))
     for path in paths:
+        if path == STDIN:
+            continue
         if os.path.isdir(path):
             raise ValueError(f"corpus_file: {path}: is a directory")
         if not os.access(path, os.R_OK):
@@ -56,7 +62,38 @@ def _checked(name, row, value):
 
 
 def _file_key(paths):
-    return tuple((os.path.abspath(p), os.path.getsize(p), os.path.getmtime(p)) for p in paths)
+    return tuple((p, 0, 0) if p == STDIN else
+                 (os.path.abspath(p), os.path.getsize(p), os.path.getmtime(p)) for p in paths)
+
+
+def _not_a_model(path, err):
+    """Why a file is not a model, from its first bytes; never suggests unsafe loading."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(8)
+    except OSError:
+        head = b""
+    if isinstance(err, KeyError):
+        what = f"a zip archive without the array {err.args[0]!r} a model holds"
+    elif head.startswith(b"PK"):
+        what = "a damaged or truncated zip archive"
+    elif head[:1] == b"\x80":
+        what = "a Python pickle (as gensim saves its models), which numbaw2v never reads"
+    elif head.startswith(b"\x93NUMPY"):
+        what = "a single NumPy array"
+    elif not head:
+        what = "an empty file, not a zip archive"
+    else:
+        what = "not a zip archive"
+    return (f"not a numbaw2v model file: it is {what}; numbaw2v models are the archives "
+            "written by Word2Vec.save")
+
+
+def _fingerprint(sentences):
+    """(sentences, words) of a re-iterable sequence, to notice changes; None for iterators."""
+    if not isinstance(sentences, collections.abc.Sequence):
+        return None
+    return len(sentences), sum(map(len, sentences))
 
 
 class Word2Vec:
@@ -96,9 +133,13 @@ class Word2Vec:
         self.vocab_seconds = 0.0
         self._encoded = None
         self._encoded_key = None
+        self._encoded_fingerprint = None
+        self._own_wv = None
         if sentences is not None or corpus_file is not None:
             self.build_vocab(corpus_iterable=sentences, corpus_file=corpus_file)
-            self.train(corpus_iterable=sentences, corpus_file=corpus_file)
+            self.train(corpus_iterable=sentences, corpus_file=corpus_file,
+                       total_examples=self.corpus_count, total_words=self.corpus_total_words,
+                       epochs=self.epochs)
 
     # ------------------------------------------------------------------ vocabulary
     def build_vocab(self, corpus_iterable=None, corpus_file=None, progress_per=None,
@@ -111,14 +152,21 @@ class Word2Vec:
                              "with train() on text of the same vocabulary")
         t0 = time.perf_counter()
         key, paths = self._input(corpus_iterable, corpus_file)
+        fingerprint = _fingerprint(corpus_iterable)
         scan = self._scan(corpus_iterable, paths)
-        if scan.total_words == 0:
-            raise ValueError(f"the corpus is empty: {self._describe(corpus_iterable, corpus_file)} "
-                             "holds no tokens")
-        vocab, mapping = Vocab.from_scan(scan.types, scan.counts, self.min_count,
-                                         self.max_vocab_size, self.sample, self.ns_exponent)
+        try:
+            if scan.total_words == 0:
+                raise VocabularyError(f"the corpus is empty: "
+                                      f"{self._describe(corpus_iterable, corpus_file)} "
+                                      "holds no tokens")
+            vocab, mapping = Vocab.from_scan(scan.types, scan.counts, self.min_count,
+                                             self.max_vocab_size, self.sample,
+                                             self.ns_exponent)
+        except BaseException:
+            scan.close()
+            raise
         encoded = EncodedCorpus.from_scan(scan, mapping, self.corpus_memory_limit)
-        self._set_encoded(encoded, key)
+        self._set_encoded(encoded, key, fingerprint)
         self.vocab = vocab
         self.corpus_count = int(np.count_nonzero(scan.sentence_lengths))
         self.corpus_total_words = scan.total_words
@@ -152,21 +200,36 @@ class Word2Vec:
             return scan_files(paths, self.corpus_memory_limit)
         return scan_iterable(corpus_iterable, self.corpus_memory_limit, self.vocab_size)
 
-    def _is_encoded(self, key):
-        """Whether ``key`` names the input encoded last (iterables by identity)."""
+    def _is_encoded(self, key, fingerprint):
+        """Whether ``key`` names the input encoded last, unchanged.
+
+        Iterables are compared by identity and, when they are sequences (lists),
+        by their count of sentences and words: a list changed since it was
+        encoded is encoded again.
+        """
         old = self._encoded_key
         if old is None or old[0] != key[0]:
             return False
-        return old[1] is key[1] if key[0] == "iterable" else old[1] == key[1]
+        if key[0] != "iterable":
+            return old[1] == key[1]
+        if old[1] is not key[1]:
+            return False
+        if fingerprint != self._encoded_fingerprint:
+            logger.warning("the sentences changed since they were encoded (%s sentences and "
+                           "words then, %s now): encoding them again with the vocabulary as "
+                           "it is", self._encoded_fingerprint, fingerprint)
+            return False
+        return True
 
     @staticmethod
     def _describe(corpus_iterable, corpus_file):
         return f"corpus_file={corpus_file!r}" if corpus_file is not None else "sentences"
 
-    def _set_encoded(self, encoded, key):
+    def _set_encoded(self, encoded, key, fingerprint=None):
         if self._encoded is not None and self._encoded is not encoded:
             self._encoded.close()
         self._encoded, self._encoded_key = encoded, key
+        self._encoded_fingerprint = fingerprint
 
     def _init_weights(self):
         rng = np.random.default_rng(self.seed)
@@ -181,13 +244,35 @@ class Word2Vec:
 
     def _make_wv(self, W_in):
         from .vectors import KeyedVectors
-        self.wv = KeyedVectors(W_in, self.vocab.index_to_key, self.vocab.counts)
+        self.wv = self._own_wv = KeyedVectors(W_in, self.vocab.index_to_key, self.vocab.counts)
+
+    def _checked_weights(self):
+        """The Weights record, after checking every array against the vocabulary.
+
+        A ``wv`` assigned by the user (gensim's warm start) is taken when it holds
+        the vocabulary's words; anything that could make a kernel write out of
+        bounds raises ModelStateError first.
+        """
+        if self.wv is None or self.syn1neg is None:
+            raise VocabularyError("the model has no weights: call build_vocab(...) first")
+        if self.wv is not self._own_wv:
+            rows = rows_of_assigned(self.wv, self.vocab.index_to_key, self.vector_size)
+            logger.info("model.wv was replaced: training continues from its vectors")
+            self._make_wv(rows)
+        shape = (len(self.vocab), self.vector_size)
+        check_tables(self.vocab)
+        check_matrix("wv.vectors", self.wv.vectors, shape)
+        check_matrix("syn1neg", self.syn1neg, shape)
+        for name, arr in (("wv.vectors", self.wv.vectors), ("syn1neg", self.syn1neg)):
+            check_finite(name, arr, "before training: the starting weights are not finite")
+        return make_weights(self.wv.vectors, self.syn1neg)
 
     # ------------------------------------------------------------------ training
     def _encode(self, corpus_iterable, corpus_file):
         """The encoded corpus for this input: reused when it is the one last scanned."""
         key, paths = self._input(corpus_iterable, corpus_file)
-        if self._is_encoded(key):
+        fingerprint = _fingerprint(corpus_iterable)
+        if self._is_encoded(key, fingerprint):
             return self._encoded
         scan = self._scan(corpus_iterable, paths)
         index = self.vocab.key_to_index
@@ -195,21 +280,38 @@ class Word2Vec:
                               count=len(scan.types))
         encoded = EncodedCorpus.from_scan(scan, mapping, self.corpus_memory_limit)
         if encoded.n_words == 0:
+            encoded.close()
             raise ValueError("no word of this corpus is in the vocabulary")
-        self._set_encoded(encoded, key)
+        self._set_encoded(encoded, key, fingerprint)
         return encoded
 
     def train(self, corpus_iterable=None, corpus_file=None, total_examples=None,
               total_words=None, epochs=None, start_alpha=None, end_alpha=None,
-              compute_loss=None, callbacks=None, **_ignored):
+              word_count=0, queue_factor=2, report_delay=1.0, compute_loss=None,
+              callbacks=None):
         """Train on the corpus (reusing the encoding from build_vocab when it is the same input).
 
-        ``total_examples``/``total_words`` are accepted for gensim compatibility;
-        numbaw2v knows the exact totals after encoding. Returns (trained words, raw words).
+        As in gensim, ``epochs`` and one of ``total_examples``/``total_words``
+        (``total_words`` for ``corpus_file``) must be given, e.g.
+        ``total_examples=model.corpus_count, epochs=model.epochs``; numbaw2v
+        uses the exact totals it finds while encoding. ``word_count``,
+        ``queue_factor`` and ``report_delay`` are accepted and ignored.
+        Returns (trained words, raw words).
         """
         if self.vocab is None:
-            raise ValueError("build the vocabulary first: call build_vocab(...)")
-        epochs = self.epochs if epochs is None else param_table.BY_NAME["epochs"].check(epochs)
+            raise VocabularyError("you must first build vocabulary before training the model: "
+                                  "call build_vocab(...)")
+        if total_examples is None and total_words is None:
+            raise ValueError("You must specify either total_examples or total_words, as gensim "
+                             "requires: after build_vocab on the same corpus, "
+                             "total_examples=model.corpus_count is right")
+        if corpus_file is not None and total_words is None:
+            raise ValueError("total_words must be provided alongside corpus_file, as gensim "
+                             "requires (model.corpus_total_words after build_vocab)")
+        if epochs is None:
+            raise ValueError("You must specify an explicit epochs count, as gensim requires. "
+                             "The usual value is epochs=model.epochs")
+        epochs = param_table.BY_NAME["epochs"].check(epochs)
         alpha = self.alpha if start_alpha is None else _checked("start_alpha", "alpha",
                                                                 start_alpha)
         min_alpha = self.min_alpha if end_alpha is None else _checked("end_alpha", "min_alpha",
@@ -217,11 +319,11 @@ class Word2Vec:
         if compute_loss is not None:
             self.compute_loss = param_table.BY_NAME["compute_loss"].check(compute_loss)
         callbacks = self.callbacks if callbacks is None else tuple(callbacks)
+        weights = self._checked_weights()
         corpus = self._encode(corpus_iterable, corpus_file)
         config = make_config(self.sg, self.cbow_mean, self.window, self.shrink_windows,
                              self.negative, self.shared_negatives, alpha, min_alpha, self.seed,
                              self.compute_loss)
-        weights = make_weights(self.wv.vectors, self.syn1neg)
 
         def notify(event, result):
             self.running_training_loss = result.loss
@@ -238,6 +340,10 @@ class Word2Vec:
         self.train_seconds = result.seconds
         self.running_training_loss = result.loss
         self.epoch_losses = list(result.epoch_losses)
+        cause = (f"training diverged with alpha={alpha:g}: lower alpha; these vectors cannot "
+                 "be saved")
+        for name, arr in (("wv.vectors", self.wv.vectors), ("syn1neg", self.syn1neg)):
+            check_finite(name, arr, cause)
         return result.trained_words, result.raw_words
 
     def get_latest_training_loss(self):
@@ -248,7 +354,9 @@ class Word2Vec:
     def save(self, path):
         """Save the whole model (both weight matrices, vocabulary, parameters) atomically."""
         if self.vocab is None:
-            raise ValueError("nothing to save: the model has no vocabulary yet")
+            raise VocabularyError("nothing to save: the model has no vocabulary yet")
+        for name, arr in (("wv.vectors", self.wv.vectors), ("syn1neg", self.syn1neg)):
+            check_finite(name, arr, "refusing to save a model with non-finite weights")
         keys = self.vocab.index_to_key
         int_keys = all(isinstance(k, (int, np.integer)) for k in keys)
         params = {p.name: getattr(self, p.name) for p in param_table.PARAMS if p.saved}
@@ -267,15 +375,22 @@ class Word2Vec:
         path = os.fspath(path)
         try:
             with np.load(path, allow_pickle=False) as z:
+                missing = [k for k in _ARRAYS if k not in getattr(z, "files", ())]
+                if missing:
+                    raise KeyError(missing[0])
                 meta = json.loads(str(z["meta"]))
                 keys, counts = z["keys"], z["counts"]
                 vectors, syn1neg = z["vectors"], z["syn1neg"]
         except FileNotFoundError:
             raise FileNotFoundError(f"{path}: no such file") from None
+        except IsADirectoryError:
+            raise InputFileError(path, "is a directory, not a numbaw2v model file") from None
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as e:
-            raise ValueError(f"{path}: not a numbaw2v model file or damaged ({e})") from None
+            raise InputFileError(path, _not_a_model(path, e)) from None
         if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
-            raise ValueError(f"{path}: not a numbaw2v model file (format {meta.get('format')!r})")
+            found = meta.get("format") if isinstance(meta, dict) else None
+            raise InputFileError(path, f"not a numbaw2v model file (its format is {found!r}, "
+                                       f"expected {_FORMAT!r})")
         p = dict(meta["params"])
         counts_total = (meta.get("corpus_count", p.pop("corpus_count", 0)),
                         meta.get("corpus_total_words", p.pop("corpus_total_words", 0)))
