@@ -75,15 +75,9 @@ def _check_output(path, allow_model):
 def cmd_train(args):
     from numbaw2v.word2vec import Word2Vec
     _check_output(args.output, allow_model=True)
-    model = Word2Vec(
-        corpus_file=list(args.corpus), vector_size=args.vector_size, window=args.window,
-        min_count=args.min_count, max_vocab_size=args.max_vocab_size, sample=args.sample,
-        sg=args.sg, negative=args.negative, ns_exponent=args.ns_exponent,
-        cbow_mean=bool(args.cbow_mean), alpha=args.alpha, min_alpha=args.min_alpha,
-        epochs=args.epochs, workers=args.workers, seed=args.seed,
-        shrink_windows=not args.no_shrink_windows, compute_loss=args.compute_loss,
-        shared_negatives=bool(args.shared_negatives),
-        progress=False if args.no_progress else None)
+    from numbaw2v.params import kwargs_from_args
+    model = Word2Vec(corpus_file=list(args.corpus), **kwargs_from_args(args),
+                     progress=False if args.no_progress else None)
     if args.output.endswith(MODEL_EXT):
         model.save(args.output)
     else:
@@ -286,30 +280,8 @@ def _add_train(sub, common):
     p.add_argument("corpus", nargs="+", metavar="CORPUS",
                    help="text file (plain/.gz/.bz2/.xz, one sentence per line), glob or corpus name")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="where to write the result")
-    p.add_argument("--vector-size", type=_positive_int, default=100, help="dimensions (default 100)")
-    p.add_argument("--window", type=_positive_int, default=5, help="max context distance (default 5)")
-    p.add_argument("--min-count", type=int, default=5, help="drop rarer words (default 5)")
-    p.add_argument("--max-vocab-size", type=int, default=None, help="cap on the vocabulary size")
-    p.add_argument("--sample", type=float, default=1e-3, help="subsampling threshold (default 1e-3)")
-    arch = p.add_mutually_exclusive_group()
-    arch.add_argument("--sg", type=int, choices=(0, 1), default=0, help="1 skip-gram, 0 CBOW (default)")
-    arch.add_argument("--skipgram", dest="sg", action="store_const", const=1, help="same as --sg 1")
-    arch.add_argument("--cbow", dest="sg", action="store_const", const=0, help="same as --sg 0")
-    p.add_argument("--negative", type=int, default=5, help="negative samples per word (default 5)")
-    p.add_argument("--ns-exponent", type=float, default=0.75, help="unigram exponent (default 0.75)")
-    p.add_argument("--cbow-mean", type=int, choices=(0, 1), default=1,
-                   help="1 average the context vectors (default), 0 sum them")
-    p.add_argument("--alpha", type=float, default=None,
-                   help="initial learning rate (default 0.05 CBOW, 0.025 skip-gram)")
-    p.add_argument("--min-alpha", type=float, default=1e-4, help="final learning rate (default 1e-4)")
-    p.add_argument("--epochs", type=int, default=5, help="passes over the corpus (default 5)")
-    p.add_argument("--workers", type=_positive_int, default=None, help="threads (default: all cores)")
-    p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    p.add_argument("--no-shrink-windows", action="store_true", help="always use the full window")
-    p.add_argument("--shared-negatives", type=int, choices=(0, 1), default=1,
-                   help="skip-gram: 1 one set of negatives per window (default), "
-                        "0 fresh negatives for every context word")
-    p.add_argument("--compute-loss", action="store_true", help="track the training loss")
+    from numbaw2v.params import add_arguments
+    add_arguments(p)      # one flag per Word2Vec parameter, from numbaw2v/params.py
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_train)
 

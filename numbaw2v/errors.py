@@ -42,3 +42,7 @@ class OutputFileError(Numbaw2vError, OSError):
 
 class ModelStateError(Numbaw2vError, ValueError):
     """The model's arrays do not match its vocabulary or each other (checked before kernels run)."""
+
+
+class VocabularyError(Numbaw2vError, RuntimeError, ValueError):
+    """The vocabulary is empty or missing (gensim users catch RuntimeError, others ValueError)."""

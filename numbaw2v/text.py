@@ -17,22 +17,25 @@ work is done by C-level builtins (``map`` over ``dict.__getitem__``,
 ``np.fromiter``). Python-level loops run over blocks, sentences and word
 types only, never over tokens.
 """
+import contextlib
 import itertools
-import os
-import tempfile
+import sys
 
 import numpy as np
 
-from .fileio import open_binary, remove_quietly
+from .errors import ParameterError
+from .fileio import open_binary
+from .idfile import IdFile
 from .kernels import tokenize as tok
 
 BLOCK_BYTES = 1 << 22          # 4 MiB of text per block
 BATCH_TOKENS = 1 << 20         # tokens per batch for iterable input
+MAX_ID = 2 ** 31 - 1           # ids are int32 in the encoded corpus and the kernels
 _WHITESPACE = (b" ", b"\n", b"\t", b"\r", b"\x0b", b"\x0c")
 
 
 class IdSink:
-    """An append-only int32 sequence that spills to a temporary file past a memory budget.
+    """An append-only int32 sequence that spills to an ``IdFile`` past a memory budget.
 
     Read it back block by block with ``blocks()`` (optionally releasing each
     in-memory part as it is read), or whole with ``finish()``.
@@ -42,27 +45,24 @@ class IdSink:
         self.budget = int(memory_budget_bytes)
         self.parts = []
         self.size = 0
-        self.path = None
-        self._file = None
+        self.file = None
+
+    @property
+    def path(self):
+        return None if self.file is None else self.file.path
 
     def append(self, ids):
         ids = np.ascontiguousarray(ids, dtype=np.int32)
         self.size += ids.shape[0]
-        if self._file is None and self.size * 4 > self.budget:
-            fd, self.path = tempfile.mkstemp(prefix="numbaw2v-ids-", suffix=".i32")
-            self._file = os.fdopen(fd, "wb")
+        if self.file is None and self.size * 4 > self.budget:
+            self.file = IdFile()
             for part in self.parts:
-                part.tofile(self._file)
+                self.file.append(part)
             self.parts = []
-        if self._file is not None:
-            ids.tofile(self._file)
+        if self.file is not None:
+            self.file.append(ids)
         elif ids.shape[0]:
             self.parts.append(ids)
-
-    def _close_file(self):
-        if self._file is not None:
-            self._file.close()
-            self._file = None
 
     def blocks(self, block=1 << 20, release=False):
         """Yield the ids in order: the appended arrays, or ``block``-sized slices once spilled.
@@ -70,38 +70,30 @@ class IdSink:
         With ``release`` each in-memory array is dropped as soon as it is handed
         out, so a consumer can build its output without doubling the memory.
         """
-        if self.path is None:
-            if release:
-                while self.parts:
-                    yield self.parts.pop(0)
-            else:
-                yield from list(self.parts)
-            return
-        self._close_file()
-        with open(self.path, "rb") as f:          # plain reads: no pages stay mapped
-            for start in range(0, self.size, block):
-                yield np.fromfile(f, dtype=np.int32, count=min(block, self.size - start))
+        if self.file is not None:
+            yield from self.file.blocks(block)
+        elif release:
+            while self.parts:
+                yield self.parts.pop(0)
+        else:
+            yield from list(self.parts)
 
     def finish(self):
         """The whole array: in memory, or a read-only memmap of the spill file."""
-        if self.path is None:
-            if not self.parts:
-                return np.empty(0, dtype=np.int32)
-            out = np.concatenate(self.parts) if len(self.parts) > 1 else self.parts[0]
-            self.parts = [out]
-            return out
-        self._close_file()
-        if self.size == 0:
+        if self.file is not None:
+            return self.file.memmap()
+        if not self.parts:
             return np.empty(0, dtype=np.int32)
-        return np.memmap(self.path, dtype=np.int32, mode="r", shape=(self.size,))
+        out = np.concatenate(self.parts) if len(self.parts) > 1 else self.parts[0]
+        self.parts = [out]
+        return out
 
     def close(self):
         """Drop the ids and remove the spill file, if any."""
         self.parts = []
-        self._close_file()
-        if self.path is not None:
-            remove_quietly(self.path)
-            self.path = None
+        if self.file is not None:
+            self.file.close()
+            self.file = None
 
 
 class Scan:
@@ -147,6 +139,12 @@ class _TypeTable:
     def map_tokens(self, tokens):
         index = self.index
         new = [t for t in dict.fromkeys(tokens) if t not in index]  # loop over types of the batch
+        odd = next((t for t in new if not isinstance(t, str)), None)
+        if odd is not None:
+            raise ParameterError(
+                f"sentences: token {odd!r} is {type(odd).__name__}, tokens must be str "
+                "(1, 1.0 and True would otherwise be one word); or give every sentence as "
+                "an array of integer ids")
         if new:
             index.update(zip(new, range(len(index), len(index) + len(new))))
         return np.fromiter(map(index.__getitem__, tokens), dtype=np.int32, count=len(tokens))
@@ -222,7 +220,7 @@ def _last_whitespace(buf):
 def _file_pieces(path):
     """Yield pieces of a file's bytes, each ending at whitespace (the last at end of file)."""
     carry = b""
-    with open_binary(path) as f:
+    with _open_input(path) as f:
         while True:
             data = f.read(BLOCK_BYTES)
             if not data:
@@ -236,6 +234,13 @@ def _file_pieces(path):
                 continue
             carry = buf[cut + 1:]
             yield buf[: cut + 1]
+
+
+def _open_input(path):
+    """A binary stream of a corpus file; "-" is standard input (left open afterwards)."""
+    if path == "-":
+        return contextlib.nullcontext(sys.stdin.buffer)
+    return open_binary(path)
 
 
 def _decode_types(raw_types, counts):
@@ -266,21 +271,37 @@ def scan_files(paths, memory_budget_bytes):
     table = ByteTypeTable()
     sink = IdSink(memory_budget_bytes)
     lengths = []
-    for path in paths:
-        pending = 0
-        for piece in _file_pieces(path):
-            ids, done, pending = table.tokenize(piece, pending)
-            sink.append(ids)
-            lengths.append(done)
-        lengths.append(np.array([pending], dtype=np.int64))  # a file's last line ends with it
+    with _removed_on_error(sink):
+        for path in paths:
+            pending = 0
+            for piece in _file_pieces(path):
+                ids, done, pending = table.tokenize(piece, pending)
+                sink.append(ids)
+                lengths.append(done)
+            lengths.append(np.array([pending], dtype=np.int64))  # a file's last line ends here
     counts = table.counts[: table.n_types].copy()
     keys, counts, merge, bad = _decode_types(table.types(), counts)
     return Scan(keys, counts, sink, np.concatenate(lengths), bad, merge)
 
 
+@contextlib.contextmanager
+def _removed_on_error(sink):
+    """Close ``sink`` (removing its spill file) if the block fails or is interrupted."""
+    try:
+        yield sink
+    except BaseException:
+        sink.close()
+        raise
+
+
 def scan_iterable(sentences, memory_budget_bytes, vocab_size=None):
     """One pass over an iterable of token lists or integer id arrays -> Scan."""
     sink = IdSink(memory_budget_bytes)
+    with _removed_on_error(sink):
+        return _scan_iterable(sentences, sink, vocab_size)
+
+
+def _scan_iterable(sentences, sink, vocab_size):
     lengths = []
     table = None
     int_mode = None
@@ -296,9 +317,14 @@ def scan_iterable(sentences, memory_budget_bytes, vocab_size=None):
             if arr.size:
                 max_id = max(max_id, int(arr.max()))
                 if int(arr.min()) < 0:
-                    raise ValueError("sentences: integer ids must be >= 0")
+                    raise ParameterError("sentences: integer ids must be >= 0, got "
+                                         f"{int(arr.min())}")
+                if max_id > MAX_ID:
+                    raise ParameterError(f"sentences: integer ids must be <= {MAX_ID} "
+                                         f"(2**31 - 1), got {max_id}")
                 if vocab_size is not None and max_id >= vocab_size:
-                    raise ValueError(f"sentences: id {max_id} is not below vocab_size={vocab_size}")
+                    raise ParameterError(f"sentences: id {max_id} is not below "
+                                         f"vocab_size={vocab_size}")
             sink.append(arr.astype(np.int32))
         else:
             tokens = list(itertools.chain.from_iterable(batch))
@@ -318,11 +344,12 @@ def scan_iterable(sentences, memory_budget_bytes, vocab_size=None):
         if int_mode:
             arr = np.asarray(sentence)
             if arr.ndim != 1 or (arr.size and not np.issubdtype(arr.dtype, np.integer)):
-                raise ValueError(f"sentences[{n}]: expected a 1-D array of integer ids")
+                raise ParameterError(f"sentences[{n}]: expected a 1-D array of integer ids, "
+                                     f"got {arr.dtype} of shape {arr.shape}")
             batch.append(arr)
         else:
             if len(sentence) and not isinstance(sentence[0], str):
-                raise ValueError(
+                raise ParameterError(
                     f"sentences[{n}] holds {type(sentence[0]).__name__}, expected str tokens")
             batch.append(sentence)
         lengths.append(len(sentence))

@@ -1,23 +1,107 @@
-"""The epoch loop around the training kernel: threads, progress bar, callbacks, Ctrl-C."""
+"""The epoch loop around the training kernel: records, threads, progress bar, interruption.
+
+``make_config``, ``make_tables``, ``make_weights`` and ``make_block`` are the one place
+where the kernel records (numbaw2v.kernels.records) are built from Python values, with
+fixed field types so that Numba compiles one version. ``train_words`` trains one range of
+chunks from given arrays (what ``run_epochs`` does per block, and what a distributed
+worker can call); ``run_epochs`` runs whole epochs and returns a ``RunResult``.
+"""
+import contextlib
 import logging
 import os
+import signal
+import threading
 import time
+from dataclasses import dataclass, field
 
 import numba
 import numpy as np
 
+from .kernels.records import CorpusBlock, RunPosition, Tables, TrainConfig, Weights
+from .kernels.threads import layer_is_threadsafe
 from .kernels.train import train_chunks
 
 logger = logging.getLogger("numbaw2v")
 
 MIN_CHUNK = 1024
 MAX_CHUNK = 1 << 16
-BLOCK_WORDS = 1 << 21       # raw words per kernel call: the progress bar and Ctrl-C granularity
+BLOCK_WORDS = 1 << 21       # raw words per kernel call: the progress bar and interrupt granularity
+_ONE_CALL_AT_A_TIME = threading.Lock()   # for threading layers that are not thread-safe
+
+
+# ------------------------------------------------------------------ records
+def make_config(sg, cbow_mean, window, shrink_windows, negative, shared_negatives, alpha,
+                min_alpha, seed, compute_loss):
+    """The TrainConfig of a run (every field coerced to its one type)."""
+    return TrainConfig(sg=bool(sg), cbow_mean=bool(cbow_mean), window=int(window),
+                       shrink_windows=bool(shrink_windows), negative=int(negative),
+                       shared_negatives=bool(shared_negatives), alpha=float(alpha),
+                       min_alpha=float(min_alpha), seed=int(seed),
+                       compute_loss=bool(compute_loss))
+
+
+def make_tables(vocab):
+    """The Tables of a Vocab: keep probabilities and the negative-sampling alias table."""
+    return Tables(keep_prob=np.ascontiguousarray(vocab.keep_prob, dtype=np.float64),
+                  prob=np.ascontiguousarray(vocab.table.prob, dtype=np.float64),
+                  alias=np.ascontiguousarray(vocab.table.alias, dtype=np.int32))
+
+
+def make_weights(W_in, W_out):
+    """The Weights record; the arrays must already be C-contiguous float32 (they are updated)."""
+    for name, a in (("W_in", W_in), ("W_out", W_out)):
+        if a.dtype != np.float32 or a.ndim != 2 or not a.flags.c_contiguous or \
+                not a.flags.writeable:
+            raise TypeError(f"{name} must be a writable C-contiguous float32 matrix")
+    return Weights(W_in=W_in, W_out=W_out)
+
+
+def make_block(ids, base, n_words, sentence_ends, chunk_size):
+    """The CorpusBlock: ``ids`` are positions ``base``.. of a corpus of ``n_words`` words."""
+    return CorpusBlock(ids=np.ascontiguousarray(ids, dtype=np.int32), base=int(base),
+                       n_words=int(n_words),
+                       sentence_ends=np.ascontiguousarray(sentence_ends, dtype=np.int64),
+                       chunk_size=int(chunk_size))
 
 
 def chunk_size_for(n_words):
     """Chunk length from the corpus size alone, so that random draws do not depend on threads."""
     return int(min(MAX_CHUNK, max(MIN_CHUNK, n_words // 64)))
+
+
+def train_words(weights, block, config, tables, epoch, words_before, total_words,
+                first_chunk, stop_chunk):
+    """Train chunks [first_chunk, stop_chunk) of ``block`` for one epoch; returns (trained, loss).
+
+    ``words_before`` is the raw words of the run before this epoch's position 0 and
+    ``total_words`` those of the whole run (they set the learning rate). Runs on
+    ``numba.get_num_threads()`` threads.
+    """
+    ids = np.arange(first_chunk, stop_chunk, dtype=np.int64)
+    trained = np.zeros(ids.shape[0], dtype=np.int64)
+    losses = np.zeros(ids.shape[0], dtype=np.float64)
+    position = RunPosition(epoch=int(epoch), words_before=int(words_before),
+                           total_words=float(total_words))
+    serial = contextlib.nullcontext() if layer_is_threadsafe() else _ONE_CALL_AT_A_TIME
+    with serial:
+        train_chunks(weights, block, ids, config, tables, position, trained, losses)
+    return int(trained.sum()), float(losses.sum())
+
+
+# ------------------------------------------------------------------ the run
+@dataclass
+class RunResult:
+    """What one ``run_epochs`` call did."""
+    epochs_asked: int
+    epochs_done: int = 0             # complete epochs
+    trained_words: int = 0           # words trained, after subsampling
+    raw_words: int = 0               # corpus positions passed over
+    loss: float = 0.0                # summed loss (0 unless compute_loss)
+    epoch_losses: list = field(default_factory=list)
+    seconds: float = 0.0
+    threads: int = 1
+    interrupted: bool = False
+    stop_signal: str = ""            # "SIGINT" or "SIGTERM" when interrupted by a signal
 
 
 def resolve_workers(workers):
@@ -30,92 +114,115 @@ def resolve_workers(workers):
     return max(1, min(wanted, available))
 
 
-def _progress_bar(model, total):
+def _progress_bar(progress, total):
     from tqdm.auto import tqdm
-    disable = None if model.progress is None else not model.progress
+    disable = None if progress is None else not progress
     return tqdm(total=total, unit="w", unit_scale=True, disable=disable, smoothing=0.1,
                 desc="training", dynamic_ncols=True)
 
 
-def run_epochs(model, corpus, epochs, alpha, min_alpha, callbacks):
-    """Train ``model`` for ``epochs`` passes over ``corpus``; returns (trained words, raw words).
+class _StopRequest:
+    """Turns SIGINT and SIGTERM into a request to stop after the current block.
 
-    Ctrl-C stops after the current block of chunks: the vectors stay usable
-    and ``model.interrupted`` is set.
+    Installed only in the main thread and only for the duration of training; the
+    previous handlers are restored. A second SIGINT raises KeyboardInterrupt at once.
+    """
+
+    SIGNALS = ("SIGINT", "SIGTERM")
+
+    def __init__(self):
+        self.signal = ""
+
+    def _handle(self, signum, frame):
+        name = signal.Signals(signum).name
+        if self.signal and name == "SIGINT":
+            raise KeyboardInterrupt
+        self.signal = name
+
+    @contextlib.contextmanager
+    def installed(self):
+        if threading.current_thread() is not threading.main_thread():
+            yield self
+            return
+        old = {}
+        try:
+            for name in self.SIGNALS:
+                num = getattr(signal, name, None)
+                if num is not None:
+                    old[num] = signal.signal(num, self._handle)
+            yield self
+        finally:
+            for num, handler in old.items():
+                signal.signal(num, handler)
+
+
+def run_epochs(weights, corpus, config, tables, epochs, workers=None, progress=None,
+               notify=None):
+    """Train for ``epochs`` passes over the EncodedCorpus ``corpus``; returns a RunResult.
+
+    ``notify(event, result)`` is called with "on_train_begin", "on_epoch_begin",
+    "on_epoch_end" and "on_train_end" (the result so far). Ctrl-C or SIGTERM stops after
+    the current block: the weights stay usable and ``result.interrupted`` is set.
     """
     n = corpus.n_words
     chunk = chunk_size_for(n)
     n_chunks = -(-n // chunk)
-    threads = resolve_workers(model.workers)
+    threads = resolve_workers(workers)
     per_call = max(threads, BLOCK_WORDS // chunk)
     total = float(max(n * epochs, 1))
-    v = model.vocab
-    W_in, W_out = model.wv.vectors, model.syn1neg
-    trained_all = raw_all = 0
-    loss_all = 0.0
-    model.epoch_losses = []
-    model.interrupted = False
+    result = RunResult(epochs_asked=epochs, threads=threads)
+    notify = notify or (lambda event, res: None)
+    stop = _StopRequest()
     old_threads = numba.get_num_threads()
     numba.set_num_threads(threads)
-    bar = _progress_bar(model, n * epochs)
+    bar = _progress_bar(progress, n * epochs)
     t0 = time.perf_counter()
-    _call(callbacks, "on_train_begin", model)
+    notify("on_train_begin", result)
     try:
-        for epoch in range(epochs):
-            _call(callbacks, "on_epoch_begin", model)
-            epoch_loss = 0.0
-            for first in range(0, n_chunks, per_call):
-                ids = np.arange(first, min(first + per_call, n_chunks), dtype=np.int64)
-                trained = np.zeros(ids.shape[0], dtype=np.int64)
-                losses = np.zeros(ids.shape[0], dtype=np.float64)
-                lo, hi = int(ids[0]) * chunk, min((int(ids[-1]) + 1) * chunk, n)
-                train_chunks(W_in, W_out, corpus.read(lo, hi), lo, n, corpus.sentence_ends,
-                             ids, chunk,
-                             v.keep_prob, v.table.prob, v.table.alias, model.sg,
-                             model.shared_negatives, model.cbow_mean, model.window, model.shrink_windows,
-                             model.negative, alpha, min_alpha, epoch, epoch * n, total,
-                             model.seed, model.compute_loss, trained, losses)
-                raw = hi - lo
-                trained_all += int(trained.sum())
-                raw_all += raw
-                epoch_loss += float(losses.sum())
-                _update_bar(bar, model, raw, trained_all, t0, alpha, min_alpha,
-                            (epoch * n + raw_all - epoch * n) / total, epoch_loss)
-            loss_all += epoch_loss
-            model.epoch_losses.append(epoch_loss)
-            model.running_training_loss = loss_all
-            model._epochs_done += 1
-            _call(callbacks, "on_epoch_end", model)
+        with stop.installed():
+            for epoch in range(epochs):
+                notify("on_epoch_begin", result)
+                epoch_loss = 0.0
+                for first in range(0, n_chunks, per_call):
+                    if stop.signal:
+                        raise KeyboardInterrupt
+                    last = min(first + per_call, n_chunks)
+                    lo, hi = first * chunk, min(last * chunk, n)
+                    block = make_block(corpus.read(lo, hi), lo, n, corpus.sentence_ends, chunk)
+                    trained, loss = train_words(weights, block, config, tables, epoch,
+                                                epoch * n, total, first, last)
+                    result.trained_words += trained
+                    result.raw_words += hi - lo
+                    epoch_loss += loss
+                    _update_bar(bar, hi - lo, result, t0, config, epoch_loss)
+                result.loss += epoch_loss
+                result.epoch_losses.append(epoch_loss)
+                result.epochs_done += 1
+                notify("on_epoch_end", result)
     except KeyboardInterrupt:
-        model.interrupted = True
-        logger.warning("training interrupted after %d of %d epochs (%.0f%% of the words): "
-                       "the vectors trained so far are kept", len(model.epoch_losses), epochs,
-                       100.0 * raw_all / total)
+        result.interrupted = True
+        result.stop_signal = stop.signal or "SIGINT"
+        logger.warning("training stopped by %s after %d complete epochs of %d and %d of %d "
+                       "corpus positions (%d words trained): the vectors trained so far are "
+                       "kept", result.stop_signal, result.epochs_done, epochs,
+                       result.raw_words, n * epochs, result.trained_words)
     finally:
         bar.close()
         numba.set_num_threads(old_threads)
-    seconds = time.perf_counter() - t0
-    model.train_seconds = seconds
-    model.running_training_loss = loss_all
-    model.wv.vectors_changed()
-    _call(callbacks, "on_train_end", model)
+    result.seconds = time.perf_counter() - t0
+    notify("on_train_end", result)
     logger.info("trained %d words (%d raw, %d epochs) in %.2f s: %.0f words/s on %d threads",
-                trained_all, raw_all, epochs, seconds, trained_all / max(seconds, 1e-9), threads)
-    return trained_all, raw_all
+                result.trained_words, result.raw_words, result.epochs_done, result.seconds,
+                result.trained_words / max(result.seconds, 1e-9), threads)
+    return result
 
 
-def _update_bar(bar, model, raw, trained_all, t0, alpha, min_alpha, progress, loss):
+def _update_bar(bar, raw, result, t0, config, loss):
     bar.update(raw)
     elapsed = max(time.perf_counter() - t0, 1e-9)
-    lr = max(min_alpha, alpha - (alpha - min_alpha) * min(progress, 1.0))
-    post = {"words/s": f"{trained_all / elapsed:,.0f}", "lr": f"{lr:.5f}"}
-    if model.compute_loss:
+    progress = min(result.raw_words / max(bar.total or 1, 1), 1.0)
+    lr = max(config.min_alpha, config.alpha - (config.alpha - config.min_alpha) * progress)
+    post = {"words/s": f"{result.trained_words / elapsed:,.0f}", "lr": f"{lr:.5f}"}
+    if config.compute_loss:
         post["loss"] = f"{loss:.4g}"
     bar.set_postfix(post, refresh=False)
-
-
-def _call(callbacks, event, model):
-    for cb in callbacks:
-        method = getattr(cb, event, None)
-        if method is not None:
-            method(model)

@@ -1,6 +1,7 @@
 """The vocabulary: words sorted by frequency, subsampling and the negative-sampling table."""
 import numpy as np
 
+from .errors import VocabularyError
 from .sampling import AliasTable
 
 
@@ -17,7 +18,7 @@ class Vocab:
         if len(self.index_to_key) != self.counts.shape[0]:
             raise ValueError("index_to_key and counts differ in length")
         if not self.index_to_key:
-            raise ValueError("the vocabulary is empty")
+            raise VocabularyError("the vocabulary is empty")
         self.key_to_index = {k: i for i, k in enumerate(self.index_to_key)}
         self.sample = float(sample)
         self.ns_exponent = float(ns_exponent)
@@ -34,10 +35,13 @@ class Vocab:
     @classmethod
     def from_scan(cls, types, counts, min_count=5, max_vocab_size=None, sample=1e-3,
                   ns_exponent=0.75):
-        """Build from first-seen types and counts; returns (vocab, mapping provisional -> id or -1)."""
+        """Build from first-seen types and counts.
+
+        Returns (vocab, mapping of provisional id -> word id, or -1 for a dropped word).
+        """
         order = select_words(counts, min_count, max_vocab_size)
         if order.size == 0:
-            raise ValueError(
+            raise VocabularyError(
                 f"the vocabulary is empty after min_count={min_count}: "
                 f"no word occurs {min_count} times or more (the most frequent occurs "
                 f"{int(counts.max()) if len(counts) else 0} times); lower min_count")
@@ -58,7 +62,9 @@ def select_words(counts, min_count, max_vocab_size=None):
 
 
 def keep_probabilities(counts, sample):
-    """The C word2vec's subsampling: keep a word with (sqrt(f/t) + 1) * t/f, f its share, t=sample."""
+    """The C word2vec's subsampling: keep a word with (sqrt(f/t) + 1) * t/f.
+
+    f is the word's share of the corpus and t is ``sample``."""
     counts = np.asarray(counts, dtype=np.float64)
     if sample <= 0:
         return np.ones(counts.shape[0], dtype=np.float64)

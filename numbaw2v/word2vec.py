@@ -1,4 +1,5 @@
 """Word2Vec: the high-level estimator (vocabulary, encoding, multicore training, results)."""
+import collections.abc
 import json
 import logging
 import os
@@ -7,44 +8,21 @@ import zipfile
 
 import numpy as np
 
+from . import params as param_table
 from .encoded import EncodedCorpus
+from .errors import InputFileError, ParameterError, VocabularyError
 from .fileio import atomic_output
+from .model_state import check_finite, check_matrix, check_tables, rows_of_assigned
 from .text import scan_files, scan_iterable
-from .training import run_epochs
+from .training import make_config, make_tables, make_weights, run_epochs
 from .vocab import Vocab
 
 logger = logging.getLogger("numbaw2v")
 
-DEFAULT_CORPUS_MEMORY = 64 << 20      # bytes of ids kept in memory; past this the corpus streams from a temp file
+DEFAULT_CORPUS_MEMORY = param_table.BY_NAME["corpus_memory_limit"].default
 _FORMAT = "numbaw2v-model-1"
-
-
-def _check_params(p):
-    """Validate constructor parameters; raise ValueError naming the first bad one."""
-    def need(cond, name, rule):
-        if not cond:
-            raise ValueError(f"{name} must be {rule}, got {p[name]!r}")
-
-    for name in ("vector_size", "window", "epochs", "min_count"):
-        need(isinstance(p[name], (int, np.integer)) and not isinstance(p[name], bool),
-             name, "an integer")
-    need(p["vector_size"] >= 1, "vector_size", ">= 1")
-    need(p["window"] >= 1, "window", ">= 1")
-    need(p["epochs"] >= 0, "epochs", ">= 0")
-    need(p["min_count"] >= 0, "min_count", ">= 0")
-    need(isinstance(p["negative"], (int, np.integer)) and p["negative"] >= 0, "negative",
-         "an integer >= 0")
-    need(p["negative"] >= 1, "negative",
-         ">= 1 (numbaw2v trains with negative sampling only; hierarchical softmax is not implemented)")
-    need(p["sample"] >= 0, "sample", ">= 0")
-    need(p["sg"] in (0, 1, True, False), "sg", "0 (CBOW) or 1 (skip-gram)")
-    need(p["alpha"] is None or p["alpha"] > 0, "alpha", "> 0")
-    need(p["min_alpha"] >= 0, "min_alpha", ">= 0")
-    need(np.isfinite(p["ns_exponent"]), "ns_exponent", "a finite number")
-    need(p["max_vocab_size"] is None or p["max_vocab_size"] >= 1, "max_vocab_size",
-         "None or >= 1")
-    need(p["workers"] is None or p["workers"] >= 1, "workers", "None or >= 1")
-    need(p["vocab_size"] is None or p["vocab_size"] >= 1, "vocab_size", "None or >= 1")
+_ARRAYS = ("meta", "keys", "counts", "vectors", "syn1neg")
+STDIN = "-"             # corpus_file "-" reads standard input (once: its encoding is reused)
 
 
 def _resolve_files(corpus_file):
@@ -55,7 +33,7 @@ def _resolve_files(corpus_file):
     paths = []
     for item in items:
         item = os.fspath(item)
-        if os.path.isfile(item):
+        if item == STDIN or os.path.isfile(item):
             paths.append(item)
             continue
         try:
@@ -66,6 +44,8 @@ def _resolve_files(corpus_file):
             raise FileNotFoundError(f"corpus_file: {item}: no such file")
         paths.extend(resolve(item))
     for path in paths:
+        if path == STDIN:
+            continue
         if os.path.isdir(path):
             raise ValueError(f"corpus_file: {path}: is a directory")
         if not os.access(path, os.R_OK):
@@ -73,8 +53,47 @@ def _resolve_files(corpus_file):
     return paths
 
 
+def _checked(name, row, value):
+    """``value`` checked by the table's row ``row``, reported under the name ``name``."""
+    try:
+        return param_table.BY_NAME[row].check(value)
+    except ParameterError as err:
+        raise ParameterError(str(err).replace(row, name, 1)) from None
+
+
 def _file_key(paths):
-    return tuple((os.path.abspath(p), os.path.getsize(p), os.path.getmtime(p)) for p in paths)
+    return tuple((p, 0, 0) if p == STDIN else
+                 (os.path.abspath(p), os.path.getsize(p), os.path.getmtime(p)) for p in paths)
+
+
+def _not_a_model(path, err):
+    """Why a file is not a model, from its first bytes; never suggests unsafe loading."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(8)
+    except OSError:
+        head = b""
+    if isinstance(err, KeyError):
+        what = f"a zip archive without the array {err.args[0]!r} a model holds"
+    elif head.startswith(b"PK"):
+        what = "a damaged or truncated zip archive"
+    elif head[:1] == b"\x80":
+        what = "a Python pickle (as gensim saves its models), which numbaw2v never reads"
+    elif head.startswith(b"\x93NUMPY"):
+        what = "a single NumPy array"
+    elif not head:
+        what = "an empty file, not a zip archive"
+    else:
+        what = "not a zip archive"
+    return (f"not a numbaw2v model file: it is {what}; numbaw2v models are the archives "
+            "written by Word2Vec.save")
+
+
+def _fingerprint(sentences):
+    """(sentences, words) of a re-iterable sequence, to notice changes; None for iterators."""
+    if not isinstance(sentences, collections.abc.Sequence):
+        return None
+    return len(sentences), sum(map(len, sentences))
 
 
 class Word2Vec:
@@ -86,35 +105,22 @@ class Word2Vec:
     window instead of one per context word; False gives the classic
     per-pair draws), ``progress`` (tqdm bar: None shows it on a terminal) and
     ``corpus_memory_limit`` (bytes of encoded corpus kept in memory before it
-    is memory-mapped from a temporary file).
+    moves to a temporary file read a block at a time). Every parameter, its
+    default and its allowed range is a row of ``numbaw2v.params.PARAMS``.
     Give ``sentences`` (an iterable of token lists, or of integer id arrays
     with ``vocab_size``) or ``corpus_file`` (path(s) of plain/.gz/.bz2/.xz
     text, one sentence per line, or a corpus name) to build the vocabulary and
     train at once; otherwise call ``build_vocab`` and ``train`` yourself.
     """
 
-    def __init__(self, sentences=None, corpus_file=None, vector_size=100, window=5,
-                 min_count=5, max_vocab_size=None, sample=1e-3, sg=0, negative=5,
-                 ns_exponent=0.75, cbow_mean=True, alpha=None, min_alpha=1e-4, epochs=5,
-                 workers=None, seed=1, shrink_windows=True, compute_loss=False, callbacks=(),
-                 vocab_size=None, shared_negatives=True, progress=None,
-                 corpus_memory_limit=DEFAULT_CORPUS_MEMORY):
-        params = dict(vector_size=vector_size, window=window, min_count=min_count,
-                      max_vocab_size=max_vocab_size, sample=sample, sg=int(sg),
-                      negative=negative, ns_exponent=ns_exponent, cbow_mean=bool(cbow_mean),
-                      alpha=alpha, min_alpha=min_alpha, epochs=epochs, workers=workers,
-                      seed=seed, shrink_windows=bool(shrink_windows),
-                      compute_loss=bool(compute_loss), vocab_size=vocab_size,
-                      shared_negatives=bool(shared_negatives))
+    def __init__(self, sentences=None, corpus_file=None, *, callbacks=(), **params):
         if sentences is not None and corpus_file is not None:
             raise ValueError("give either sentences or corpus_file, not both")
-        _check_params(params)
-        self.__dict__.update(params)
+        for name, value in param_table.check_params(params).items():
+            setattr(self, name, value)
         if self.alpha is None:
             self.alpha = 0.025 if self.sg else 0.05
         self.callbacks = tuple(callbacks)
-        self.progress = progress
-        self.corpus_memory_limit = int(corpus_memory_limit)
         self.vocab = None
         self.wv = None
         self.syn1neg = None
@@ -127,10 +133,13 @@ class Word2Vec:
         self.vocab_seconds = 0.0
         self._encoded = None
         self._encoded_key = None
-        self._epochs_done = 0
+        self._encoded_fingerprint = None
+        self._own_wv = None
         if sentences is not None or corpus_file is not None:
             self.build_vocab(corpus_iterable=sentences, corpus_file=corpus_file)
-            self.train(corpus_iterable=sentences, corpus_file=corpus_file)
+            self.train(corpus_iterable=sentences, corpus_file=corpus_file,
+                       total_examples=self.corpus_count, total_words=self.corpus_total_words,
+                       epochs=self.epochs)
 
     # ------------------------------------------------------------------ vocabulary
     def build_vocab(self, corpus_iterable=None, corpus_file=None, progress_per=None,
@@ -143,14 +152,21 @@ class Word2Vec:
                              "with train() on text of the same vocabulary")
         t0 = time.perf_counter()
         key, paths = self._input(corpus_iterable, corpus_file)
+        fingerprint = _fingerprint(corpus_iterable)
         scan = self._scan(corpus_iterable, paths)
-        if scan.total_words == 0:
-            raise ValueError(f"the corpus is empty: {self._describe(corpus_iterable, corpus_file)} "
-                             "holds no tokens")
-        vocab, mapping = Vocab.from_scan(scan.types, scan.counts, self.min_count,
-                                         self.max_vocab_size, self.sample, self.ns_exponent)
+        try:
+            if scan.total_words == 0:
+                raise VocabularyError(f"the corpus is empty: "
+                                      f"{self._describe(corpus_iterable, corpus_file)} "
+                                      "holds no tokens")
+            vocab, mapping = Vocab.from_scan(scan.types, scan.counts, self.min_count,
+                                             self.max_vocab_size, self.sample,
+                                             self.ns_exponent)
+        except BaseException:
+            scan.close()
+            raise
         encoded = EncodedCorpus.from_scan(scan, mapping, self.corpus_memory_limit)
-        self._set_encoded(encoded, key)
+        self._set_encoded(encoded, key, fingerprint)
         self.vocab = vocab
         self.corpus_count = int(np.count_nonzero(scan.sentence_lengths))
         self.corpus_total_words = scan.total_words
@@ -184,21 +200,36 @@ class Word2Vec:
             return scan_files(paths, self.corpus_memory_limit)
         return scan_iterable(corpus_iterable, self.corpus_memory_limit, self.vocab_size)
 
-    def _is_encoded(self, key):
-        """Whether ``key`` names the input encoded last (iterables by identity)."""
+    def _is_encoded(self, key, fingerprint):
+        """Whether ``key`` names the input encoded last, unchanged.
+
+        Iterables are compared by identity and, when they are sequences (lists),
+        by their count of sentences and words: a list changed since it was
+        encoded is encoded again.
+        """
         old = self._encoded_key
         if old is None or old[0] != key[0]:
             return False
-        return old[1] is key[1] if key[0] == "iterable" else old[1] == key[1]
+        if key[0] != "iterable":
+            return old[1] == key[1]
+        if old[1] is not key[1]:
+            return False
+        if fingerprint != self._encoded_fingerprint:
+            logger.warning("the sentences changed since they were encoded (%s sentences and "
+                           "words then, %s now): encoding them again with the vocabulary as "
+                           "it is", self._encoded_fingerprint, fingerprint)
+            return False
+        return True
 
     @staticmethod
     def _describe(corpus_iterable, corpus_file):
         return f"corpus_file={corpus_file!r}" if corpus_file is not None else "sentences"
 
-    def _set_encoded(self, encoded, key):
+    def _set_encoded(self, encoded, key, fingerprint=None):
         if self._encoded is not None and self._encoded is not encoded:
             self._encoded.close()
         self._encoded, self._encoded_key = encoded, key
+        self._encoded_fingerprint = fingerprint
 
     def _init_weights(self):
         rng = np.random.default_rng(self.seed)
@@ -213,13 +244,35 @@ class Word2Vec:
 
     def _make_wv(self, W_in):
         from .vectors import KeyedVectors
-        self.wv = KeyedVectors(W_in, self.vocab.index_to_key, self.vocab.counts)
+        self.wv = self._own_wv = KeyedVectors(W_in, self.vocab.index_to_key, self.vocab.counts)
+
+    def _checked_weights(self):
+        """The Weights record, after checking every array against the vocabulary.
+
+        A ``wv`` assigned by the user (gensim's warm start) is taken when it holds
+        the vocabulary's words; anything that could make a kernel write out of
+        bounds raises ModelStateError first.
+        """
+        if self.wv is None or self.syn1neg is None:
+            raise VocabularyError("the model has no weights: call build_vocab(...) first")
+        if self.wv is not self._own_wv:
+            rows = rows_of_assigned(self.wv, self.vocab.index_to_key, self.vector_size)
+            logger.info("model.wv was replaced: training continues from its vectors")
+            self._make_wv(rows)
+        shape = (len(self.vocab), self.vector_size)
+        check_tables(self.vocab)
+        check_matrix("wv.vectors", self.wv.vectors, shape)
+        check_matrix("syn1neg", self.syn1neg, shape)
+        for name, arr in (("wv.vectors", self.wv.vectors), ("syn1neg", self.syn1neg)):
+            check_finite(name, arr, "before training: the starting weights are not finite")
+        return make_weights(self.wv.vectors, self.syn1neg)
 
     # ------------------------------------------------------------------ training
     def _encode(self, corpus_iterable, corpus_file):
         """The encoded corpus for this input: reused when it is the one last scanned."""
         key, paths = self._input(corpus_iterable, corpus_file)
-        if self._is_encoded(key):
+        fingerprint = _fingerprint(corpus_iterable)
+        if self._is_encoded(key, fingerprint):
             return self._encoded
         scan = self._scan(corpus_iterable, paths)
         index = self.vocab.key_to_index
@@ -227,32 +280,71 @@ class Word2Vec:
                               count=len(scan.types))
         encoded = EncodedCorpus.from_scan(scan, mapping, self.corpus_memory_limit)
         if encoded.n_words == 0:
+            encoded.close()
             raise ValueError("no word of this corpus is in the vocabulary")
-        self._set_encoded(encoded, key)
+        self._set_encoded(encoded, key, fingerprint)
         return encoded
 
     def train(self, corpus_iterable=None, corpus_file=None, total_examples=None,
               total_words=None, epochs=None, start_alpha=None, end_alpha=None,
-              compute_loss=None, callbacks=None, **_ignored):
+              word_count=0, queue_factor=2, report_delay=1.0, compute_loss=None,
+              callbacks=None):
         """Train on the corpus (reusing the encoding from build_vocab when it is the same input).
 
-        ``total_examples``/``total_words`` are accepted for gensim compatibility;
-        numbaw2v knows the exact totals after encoding.
+        As in gensim, ``epochs`` and one of ``total_examples``/``total_words``
+        (``total_words`` for ``corpus_file``) must be given, e.g.
+        ``total_examples=model.corpus_count, epochs=model.epochs``; numbaw2v
+        uses the exact totals it finds while encoding. ``word_count``,
+        ``queue_factor`` and ``report_delay`` are accepted and ignored.
+        Returns (trained words, raw words).
         """
         if self.vocab is None:
-            raise ValueError("build the vocabulary first: call build_vocab(...)")
-        epochs = self.epochs if epochs is None else int(epochs)
-        if epochs < 0:
-            raise ValueError(f"epochs must be >= 0, got {epochs}")
-        alpha = self.alpha if start_alpha is None else float(start_alpha)
-        min_alpha = self.min_alpha if end_alpha is None else float(end_alpha)
-        if alpha <= 0:
-            raise ValueError(f"start_alpha must be > 0, got {alpha}")
+            raise VocabularyError("you must first build vocabulary before training the model: "
+                                  "call build_vocab(...)")
+        if total_examples is None and total_words is None:
+            raise ValueError("You must specify either total_examples or total_words, as gensim "
+                             "requires: after build_vocab on the same corpus, "
+                             "total_examples=model.corpus_count is right")
+        if corpus_file is not None and total_words is None:
+            raise ValueError("total_words must be provided alongside corpus_file, as gensim "
+                             "requires (model.corpus_total_words after build_vocab)")
+        if epochs is None:
+            raise ValueError("You must specify an explicit epochs count, as gensim requires. "
+                             "The usual value is epochs=model.epochs")
+        epochs = param_table.BY_NAME["epochs"].check(epochs)
+        alpha = self.alpha if start_alpha is None else _checked("start_alpha", "alpha",
+                                                                start_alpha)
+        min_alpha = self.min_alpha if end_alpha is None else _checked("end_alpha", "min_alpha",
+                                                                      end_alpha)
         if compute_loss is not None:
-            self.compute_loss = bool(compute_loss)
+            self.compute_loss = param_table.BY_NAME["compute_loss"].check(compute_loss)
         callbacks = self.callbacks if callbacks is None else tuple(callbacks)
+        weights = self._checked_weights()
         corpus = self._encode(corpus_iterable, corpus_file)
-        return run_epochs(self, corpus, epochs, alpha, min_alpha, callbacks)
+        config = make_config(self.sg, self.cbow_mean, self.window, self.shrink_windows,
+                             self.negative, self.shared_negatives, alpha, min_alpha, self.seed,
+                             self.compute_loss)
+
+        def notify(event, result):
+            self.running_training_loss = result.loss
+            self.epoch_losses = list(result.epoch_losses)
+            for cb in callbacks:
+                method = getattr(cb, event, None)
+                if method is not None:
+                    method(self)
+
+        result = run_epochs(weights, corpus, config, make_tables(self.vocab), epochs,
+                            self.workers, self.progress, notify)
+        self.wv.vectors_changed()
+        self.interrupted = result.interrupted
+        self.train_seconds = result.seconds
+        self.running_training_loss = result.loss
+        self.epoch_losses = list(result.epoch_losses)
+        cause = (f"training diverged with alpha={alpha:g}: lower alpha; these vectors cannot "
+                 "be saved")
+        for name, arr in (("wv.vectors", self.wv.vectors), ("syn1neg", self.syn1neg)):
+            check_finite(name, arr, cause)
+        return result.trained_words, result.raw_words
 
     def get_latest_training_loss(self):
         """The summed binary cross-entropy of the latest train() call (needs compute_loss=True)."""
@@ -262,22 +354,20 @@ class Word2Vec:
     def save(self, path):
         """Save the whole model (both weight matrices, vocabulary, parameters) atomically."""
         if self.vocab is None:
-            raise ValueError("nothing to save: the model has no vocabulary yet")
+            raise VocabularyError("nothing to save: the model has no vocabulary yet")
+        for name, arr in (("wv.vectors", self.wv.vectors), ("syn1neg", self.syn1neg)):
+            check_finite(name, arr, "refusing to save a model with non-finite weights")
         keys = self.vocab.index_to_key
         int_keys = all(isinstance(k, (int, np.integer)) for k in keys)
-        params = {k: getattr(self, k) for k in (
-            "vector_size", "window", "min_count", "max_vocab_size", "sample", "sg", "negative",
-            "ns_exponent", "cbow_mean", "alpha", "min_alpha", "epochs", "workers", "seed",
-            "shrink_windows", "compute_loss", "vocab_size", "shared_negatives", "corpus_count",
-            "corpus_total_words")}
-        meta = {"format": _FORMAT, "params": params, "int_keys": int_keys}
+        params = {p.name: getattr(self, p.name) for p in param_table.PARAMS if p.saved}
+        meta = {"format": _FORMAT, "params": params, "int_keys": int_keys,
+                "corpus_count": self.corpus_count, "corpus_total_words": self.corpus_total_words}
         key_array = (np.asarray(keys, dtype=np.int64) if int_keys
                      else np.asarray(keys, dtype=str))
-        with atomic_output(path) as tmp:
-            with open(tmp, "wb") as f:
-                np.savez(f, meta=np.asarray(json.dumps(meta)), keys=key_array,
-                         counts=self.vocab.counts, vectors=self.wv.vectors,
-                         syn1neg=self.syn1neg)
+        with atomic_output(path) as tmp, open(tmp, "wb") as f:
+            np.savez(f, meta=np.asarray(json.dumps(meta)), keys=key_array,
+                     counts=self.vocab.counts, vectors=self.wv.vectors,
+                     syn1neg=self.syn1neg)
 
     @classmethod
     def load(cls, path):
@@ -285,17 +375,25 @@ class Word2Vec:
         path = os.fspath(path)
         try:
             with np.load(path, allow_pickle=False) as z:
+                missing = [k for k in _ARRAYS if k not in getattr(z, "files", ())]
+                if missing:
+                    raise KeyError(missing[0])
                 meta = json.loads(str(z["meta"]))
                 keys, counts = z["keys"], z["counts"]
                 vectors, syn1neg = z["vectors"], z["syn1neg"]
         except FileNotFoundError:
             raise FileNotFoundError(f"{path}: no such file") from None
+        except IsADirectoryError:
+            raise InputFileError(path, "is a directory, not a numbaw2v model file") from None
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as e:
-            raise ValueError(f"{path}: not a numbaw2v model file or damaged ({e})") from None
+            raise InputFileError(path, _not_a_model(path, e)) from None
         if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
-            raise ValueError(f"{path}: not a numbaw2v model file (format {meta.get('format')!r})")
+            found = meta.get("format") if isinstance(meta, dict) else None
+            raise InputFileError(path, f"not a numbaw2v model file (its format is {found!r}, "
+                                       f"expected {_FORMAT!r})")
         p = dict(meta["params"])
-        counts_total = (p.pop("corpus_count"), p.pop("corpus_total_words"))
+        counts_total = (meta.get("corpus_count", p.pop("corpus_count", 0)),
+                        meta.get("corpus_total_words", p.pop("corpus_total_words", 0)))
         model = cls(**p)
         index_to_key = [int(k) for k in keys] if meta["int_keys"] else [str(k) for k in keys]
         if vectors.shape != syn1neg.shape or vectors.shape[0] != len(index_to_key):
@@ -316,3 +414,17 @@ class Word2Vec:
         enc = getattr(self, "_encoded", None)
         if enc is not None:
             enc.close()
+
+
+def _signature():
+    """The constructor's signature, built from the parameter table (for help() and IDEs)."""
+    import inspect
+    kw = inspect.Parameter.KEYWORD_ONLY
+    head = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)] + [
+        inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None)
+        for n in ("sentences", "corpus_file")]
+    rows = [inspect.Parameter(p.name, kw, default=p.default) for p in param_table.PARAMS]
+    return inspect.Signature(head + [inspect.Parameter("callbacks", kw, default=())] + rows)
+
+
+Word2Vec.__init__.__signature__ = _signature()

@@ -370,7 +370,7 @@ REF_SIGMOID_BINS = 1000
 
 
 def ref_chunk_state(seed, epoch, chunk):
-    """The generator state of one chunk of one epoch (numbaw2v.kernels.train.chunk_state)."""
+    """The generator state of one chunk of one epoch (numbaw2v.kernels.rng.chunk_state)."""
     inner = ref_splitmix64((epoch * 0x100000001B3 + chunk) & MASK64)
     s = ref_splitmix64((seed & MASK64) ^ inner)
     return s if s else 0x9E3779B97F4A7C15

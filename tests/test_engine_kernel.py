@@ -1,13 +1,18 @@
 """The fused training kernel against its plain-NumPy twin (tests/reference.py), update by update."""
+from types import SimpleNamespace
+
 import numba
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from reference import ref_keep_probabilities, ref_train
 
+from numbaw2v.kernels.records import RunPosition
 from numbaw2v.kernels.train import train_chunks
 from numbaw2v.sampling import AliasTable
+from numbaw2v.training import make_block, make_config, make_tables, make_weights
 from numbaw2v.vocab import keep_probabilities, negative_weights
-from reference import ref_keep_probabilities, ref_train
 
 MODES = {  # name: (sg, shared, cbow_mean)
     "cbow-mean": (0, True, True),
@@ -34,17 +39,23 @@ def run_kernel(W_in, W_out, corpus, ends, chunk, keep, table, mode, window, shri
     sg, shared, cbow_mean = MODES[mode]
     n = corpus.shape[0]
     n_chunks = -(-n // chunk)
+    config = make_config(sg=sg, cbow_mean=cbow_mean, window=window, shrink_windows=shrink,
+                         negative=negative, shared_negatives=shared, alpha=alpha,
+                         min_alpha=min_alpha, seed=seed, compute_loss=False)
+    tables = make_tables(SimpleNamespace(keep_prob=keep, table=table))
+    block = make_block(ids=corpus, base=0, n_words=n, sentence_ends=ends, chunk_size=chunk)
     old = numba.get_num_threads()
     numba.set_num_threads(1)
     trained = 0
     try:
         for epoch in range(epochs):
-            ids = np.arange(n_chunks, dtype=np.int64)
             t = np.zeros(n_chunks, dtype=np.int64)
-            losses = np.zeros(n_chunks)
-            train_chunks(W_in, W_out, corpus, 0, n, ends, ids, chunk, keep, table.prob, table.alias,
-                         sg, shared, cbow_mean, window, shrink, negative, alpha, min_alpha,
-                         epoch, epoch * n, float(n * epochs), seed, False, t, losses)
+            train_chunks(weights=make_weights(W_in, W_out), block=block,
+                         chunk_ids=np.arange(n_chunks, dtype=np.int64), config=config,
+                         tables=tables,
+                         position=RunPosition(epoch=epoch, words_before=epoch * n,
+                                              total_words=float(n * epochs)),
+                         trained_out=t, loss_out=np.zeros(n_chunks))
             trained += int(t.sum())
     finally:
         numba.set_num_threads(old)

@@ -46,7 +46,7 @@ def test_one_worker_run_equals_twin(sg):
                  sample=0.01, negative=3, progress=False)
     m.build_vocab(sents)
     W_in, W_out = m.wv.vectors.copy(), m.syn1neg.copy()
-    m.train(sents)
+    m.train(sents, total_examples=m.corpus_count, epochs=m.epochs)
     c, v = m._encoded, m.vocab
     ref_train(W_in, W_out, np.asarray(c.ids), c.sentence_ends, chunk_size_for(c.n_words),
               v.keep_prob, v.table.prob, v.table.alias, sg, True, True, 3, True, 3, m.alpha,
@@ -158,7 +158,7 @@ def test_one_word_sentences_train_nothing():
     before_in, before_out = m.wv.vectors.copy(), m.syn1neg.copy()
     for sg in (0, 1):
         m.sg = sg
-        m.train(sents)
+        m.train(sents, total_examples=m.corpus_count, epochs=m.epochs)
         assert np.array_equal(m.wv.vectors, before_in)
         assert np.array_equal(m.syn1neg, before_out)
 
@@ -170,7 +170,7 @@ def test_windows_never_cross_sentences():
     m = Word2Vec(**{**SMALL, "sg": 1, "sample": 0, "negative": 1, "epochs": 3})
     m.build_vocab(sents)
     W_in, W_out = m.wv.vectors.copy(), m.syn1neg.copy()
-    m.train(sents)
+    m.train(sents, total_examples=m.corpus_count, epochs=m.epochs)
     c, v = m._encoded, m.vocab
     joined = W_in.copy(), W_out.copy()
     ref_train(*joined, np.asarray(c.ids), np.array([c.n_words]), chunk_size_for(c.n_words),
@@ -263,7 +263,7 @@ def test_save_load_and_continue_training(tmp_path):
     more, _ = toy_sentences(200, seed=9)
     more[0] = more[0] + ["never-seen"]
     before = back.wv.vectors.copy()
-    back.train(more, epochs=2)
+    back.train(more, total_examples=len(more), epochs=2)
     assert not np.array_equal(before, back.wv.vectors)
     assert "never-seen" not in back.wv
     # the cached unit vectors follow the new weights
@@ -339,3 +339,89 @@ def test_workers_sets_the_thread_count():
     assert resolve_workers(1) == 1
     assert resolve_workers(None) == min(os.cpu_count() or 1, numba.config.NUMBA_NUM_THREADS)
     assert resolve_workers(10 ** 6) == numba.config.NUMBA_NUM_THREADS
+
+
+# ---------------------------------------------------------------- integer keys (9.6)
+def _kv_keeps_int_keys():
+    from numbaw2v import KeyedVectors
+    return type(KeyedVectors(np.zeros((1, 2), np.float32), [5]).index_to_key[0]) is int
+
+
+def test_integer_walks_keep_python_int_keys_through_save_and_load(tmp_path):
+    walks = [np.array([5, 3, 5, 9, 3, 5], dtype=np.int64)] * 30
+    m = Word2Vec(walks, **SMALL)
+    assert all(type(k) is int for k in m.vocab.index_to_key)
+    assert m.vocab.index_to_key[0] == 5
+    path = tmp_path / "walks.nw2v"
+    m.save(path)
+    back = Word2Vec.load(path)
+    assert all(type(k) is int for k in back.vocab.index_to_key)
+    assert back.vocab.index_to_key == m.vocab.index_to_key
+    if not _kv_keeps_int_keys():
+        pytest.skip("this KeyedVectors turns keys into str (integer keys come with the kv work)")
+    for model in (m, back):
+        assert all(type(k) is int for k in model.wv.index_to_key)
+        assert 5 in model.wv and model.wv.get_index(5) == 0
+
+
+# ---------------------------------------------------------------- changed inputs (9.10)
+def test_a_sentence_list_changed_after_build_vocab_is_encoded_again(caplog):
+    sents, _ = toy_sentences(100)
+    m = Word2Vec(**{**SMALL, "sample": 0})
+    m.build_vocab(sents)
+    first = m._encoded
+    del sents[50:]
+    with caplog.at_level("WARNING", logger="numbaw2v"):
+        trained, raw = m.train(sents, total_examples=len(sents), epochs=1)
+    assert "the sentences changed since they were encoded" in caplog.text
+    assert raw == 50 * 8 and m._encoded is not first
+
+
+def test_the_same_unchanged_list_is_encoded_once():
+    sents, _ = toy_sentences(100)
+    m = Word2Vec(**SMALL)
+    m.build_vocab(sents)
+    first = m._encoded
+    m.train(sents, total_examples=m.corpus_count, epochs=1)
+    assert m._encoded is first
+
+
+# ---------------------------------------------------------------- load messages (9.11)
+@pytest.mark.parametrize("content,fragment", [
+    (b"\x80\x04\x95\x00\x00\x00\x00\x00\x00\x00\x00.", "it is a Python pickle"),
+    (b"just some text\n", "it is not a zip archive"), (b"PK\x03\x04xx", "damaged or truncated zip"),
+    (b"", "an empty file"),
+])
+def test_load_of_a_non_model_says_what_it_is_not(tmp_path, content, fragment):
+    path = tmp_path / "thing.nw2v"
+    path.write_bytes(content)
+    with pytest.raises(ValueError) as err:
+        Word2Vec.load(path)
+    text = str(err.value)
+    assert "thing.nw2v" in text and "not a numbaw2v model file" in text and fragment in text
+    assert "pickle=" not in text and "unsafe" not in text.lower()
+
+
+def test_load_of_another_npz_names_the_missing_array(tmp_path):
+    path = tmp_path / "other.nw2v"
+    with open(path, "wb") as f:
+        np.savez(f, x=np.zeros(3))
+    with pytest.raises(ValueError, match="without the array .meta."):
+        Word2Vec.load(path)
+
+
+# ---------------------------------------------------------------- standard input (9.11)
+def test_corpus_file_dash_reads_standard_input(tmp_path):
+    import subprocess
+    import sys
+    sents, _ = toy_sentences(100)
+    text = "".join(" ".join(s) + "\n" for s in sents)
+    code = ("from numbaw2v import Word2Vec; "
+            "m = Word2Vec(corpus_file='-', vector_size=8, min_count=1, epochs=1, workers=1, "
+            "progress=False); print(len(m.wv), m.corpus_total_words)")
+    root = __import__("os").path.dirname(__import__("os").path.dirname(__file__))
+    done = subprocess.run([sys.executable, "-c", code], input=text, capture_output=True,
+                          text=True, timeout=300, env={**__import__("os").environ,
+                                                       "PYTHONPATH": root})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["24", "800"]

@@ -1,8 +1,9 @@
 """A small, fast, seedable random generator for use inside kernels.
 
-Each thread owns one uint64 state (xorshift64*). States for many threads are
-derived from one seed with splitmix64, so runs with the same seed and thread
-count draw the same numbers.
+Every stream is one uint64 state (xorshift64*), derived from a seed with
+splitmix64. The training engine gives each chunk of each epoch its own state
+(``chunk_state``), so its draws do not depend on the number of threads; the
+alias sampler of the layer API keeps one state of its own (``seed_states``).
 
 All arithmetic is kept in uint64 on purpose: in Numba, mixing uint64 with
 int64 promotes to float64, so every constant below is an explicit uint64.
@@ -44,6 +45,16 @@ def seed_states(seed, n):
         x = splitmix64(x + np.uint64(i))
         out[i] = x if x != np.uint64(0) else _GOLDEN
     return out
+
+
+@njit(cache=True, nogil=True, inline="always")
+def chunk_state(seed, epoch, chunk):
+    """The generator state for one chunk of one epoch (non-zero)."""
+    s = splitmix64(np.uint64(seed) ^ splitmix64(np.uint64(epoch) * np.uint64(0x100000001B3)
+                                                  + np.uint64(chunk)))
+    if s == np.uint64(0):
+        s = _GOLDEN
+    return s
 
 
 @njit(cache=True, nogil=True, inline="always")

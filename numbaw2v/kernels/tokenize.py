@@ -1,6 +1,6 @@
 """Whitespace tokenisation of UTF-8 bytes into word-type ids, with an open-addressing hash table.
 
-The table state lives in plain arrays owned by the caller (``numbaw2v.text.TypeTable``):
+The table state lives in plain arrays owned by the caller (``numbaw2v.text.ByteTypeTable``):
 
 - ``slots``   int32[cap]      type id in each slot, -1 when empty (cap a power of two);
 - ``hashes``  uint64[max]     hash of each type;

@@ -9,37 +9,27 @@ Threads share the weight matrices without locks (Hogwild).
 The learning rate falls linearly with the position of the word being trained
 in the whole run (epochs x corpus), from ``alpha`` to ``min_alpha``.
 
-``fastmath`` lets LLVM vectorise the 100-float dot products and row updates;
-it only reorders float additions (see bench/RESULTS.md for the quality check).
-Rows that the next word will need are prefetched while the current word
-trains (numbaw2v.kernels.prefetch).
+The run travels as records (numbaw2v.kernels.records): ``Weights``,
+``CorpusBlock``, ``TrainConfig``, ``Tables`` and ``RunPosition``. Kernels use
+the one fastmath policy of numbaw2v.kernels.policy. Rows that the next word
+will need are prefetched while the current word trains
+(numbaw2v.kernels.prefetch).
 """
-import math
-
 import numpy as np
 from numba import njit, prange
 
 from .alias import alias_draw
+from .loss import bce_with_logit
+from .policy import FASTMATH
 from .prefetch import prefetch_row
-from .rng import below, next_state, splitmix64, uniform
+from .rng import below, chunk_state, next_state, uniform
 
 MAX_EXP = 6.0
-_FM = {"nsz", "arcp", "contract", "reassoc"}   # no 'nnan'/'ninf': scores are clipped instead
-
-
-@njit(cache=True, nogil=True, inline="always")
-def chunk_state(seed, epoch, chunk):
-    """The generator state for one chunk of one epoch."""
-    s = splitmix64(np.uint64(seed) ^ splitmix64(np.uint64(epoch) * np.uint64(0x100000001B3)
-                                                  + np.uint64(chunk)))
-    if s == np.uint64(0):
-        s = np.uint64(0x9E3779B97F4A7C15)
-    return s
-
+_FM = set(FASTMATH)     # Numba accepts a set or dict of flags, not the frozenset itself
 
 # sigmoid at the SIGMOID_BINS + 1 edges of equal bins over [-MAX_EXP, MAX_EXP], read with
-# linear interpolation: a 4 KB table in L1 cache instead of an exp and a division per
-# score, continuous in the score and within 2e-6 of the exact sigmoid.
+# linear interpolation: an 8 KB table (1001 float64) in L1 cache instead of an exp and a
+# division per score, continuous in the score and within 2e-6 of the exact sigmoid.
 SIGMOID_BINS = 1000
 _PER_BIN = SIGMOID_BINS / (2.0 * MAX_EXP)
 SIGMOID_TABLE = 1.0 / (1.0 + np.exp(-(np.arange(SIGMOID_BINS + 1) / _PER_BIN - MAX_EXP)))
@@ -63,10 +53,7 @@ def _grad(f, label, alpha):
 @njit(cache=True, nogil=True, inline="always")
 def _loss(f, label):
     """Binary cross-entropy of score f for a 0/1 label, stable."""
-    z = f if label > 0.5 else -f
-    if z > 0:
-        return math.log1p(math.exp(-z))
-    return -z + math.log1p(math.exp(z))
+    return bce_with_logit(np.float64(f), label)
 
 
 @njit(cache=True, nogil=True, fastmath=_FM)
@@ -88,22 +75,20 @@ def cbow_word(W_in, W_out, buf, n, i, w, neu1, neu1e, negs, alpha, cbow_mean, wa
     loss = 0.0
     if cnt <= 0:
         return loss
-    first = True
+    # context sum
+    for k in range(d):
+        neu1[k] = 0.0
+        neu1e[k] = 0.0
     for j in range(lo, hi):
         if j != i:
             c = buf[j]
-            if first:
-                for k in range(d):
-                    neu1[k] = W_in[c, k]
-                first = False
-            else:
-                for k in range(d):
-                    neu1[k] += W_in[c, k]
+            for k in range(d):
+                neu1[k] += W_in[c, k]
     inv = np.float32(1.0 / cnt)
     scale = inv if cbow_mean else np.float32(1.0)
     share = np.float32(1.0) if cbow_mean else inv
+    # scores and gradients: the centre word (label 1), then each negative (label 0) ...
     word = np.int64(buf[i])
-    prev = word
     f = np.float32(0.0)
     for k in range(d):
         f += neu1[k] * W_out[word, k]
@@ -111,38 +96,29 @@ def cbow_word(W_in, W_out, buf, n, i, w, neu1, neu1e, negs, alpha, cbow_mean, wa
     g = np.float32(_grad(f, 1.0, alpha))
     if want_loss:
         loss += _loss(f, 1.0)
-    started = False
+    prev = word
     for t in range(negs.shape[0]):
         target = negs[t]
         if target == word:
             continue
+        # ... each score in the same pass as the output update of the previous target
         gh = g * scale
         f = np.float32(0.0)
-        if started:
-            for k in range(d):
-                f += neu1[k] * W_out[target, k]
-                neu1e[k] += g * W_out[prev, k]
-                W_out[prev, k] += gh * neu1[k]
-        else:
-            for k in range(d):
-                f += neu1[k] * W_out[target, k]
-                neu1e[k] = g * W_out[prev, k]
-                W_out[prev, k] += gh * neu1[k]
-            started = True
+        for k in range(d):
+            f += neu1[k] * W_out[target, k]
+            neu1e[k] += g * W_out[prev, k]
+            W_out[prev, k] += gh * neu1[k]
         f *= scale
         g = np.float32(_grad(f, 0.0, alpha))
         if want_loss:
             loss += _loss(f, 0.0)
         prev = target
+    # output update of the last target
     gh = g * scale
-    if started:
-        for k in range(d):
-            neu1e[k] += g * W_out[prev, k]
-            W_out[prev, k] += gh * neu1[k]
-    else:
-        for k in range(d):
-            neu1e[k] = g * W_out[prev, k]
-            W_out[prev, k] += gh * neu1[k]
+    for k in range(d):
+        neu1e[k] += g * W_out[prev, k]
+        W_out[prev, k] += gh * neu1[k]
+    # input update: the error reaches every context word
     for j in range(lo, hi):
         if j != i:
             c = buf[j]
@@ -152,8 +128,9 @@ def cbow_word(W_in, W_out, buf, n, i, w, neu1, neu1e, negs, alpha, cbow_mean, wa
 
 
 @njit(cache=True, nogil=True, fastmath=_FM)
-def skipgram_word(W_in, W_out, buf, n, i, w, neu1e, prob, alias, negative, alpha, s, want_loss):
-    """Skip-gram for the centre word buf[i], fresh negatives for every context word.
+def skipgram_pairs(W_in, W_out, buf, n, i, w, neu1e, prob, alias, negative, alpha, s,
+                   want_loss):
+    """Skip-gram for the centre word buf[i], fresh negatives for every (context, centre) pair.
 
     Each context word in turn predicts the centre word, as in the C word2vec
     and gensim. Returns (state, loss).
@@ -179,22 +156,25 @@ def skipgram_word(W_in, W_out, buf, n, i, w, neu1e, prob, alias, negative, alpha
                 if target == word:
                     continue
                 label = 0.0
+            # score and gradient
             f = np.float32(0.0)
             for k in range(d):
                 f += W_in[c, k] * W_out[target, k]
             g = np.float32(_grad(f, label, alpha))
             if want_loss:
                 loss += _loss(f, label)
+            # output update, collecting the input error
             for k in range(d):
                 neu1e[k] += g * W_out[target, k]
                 W_out[target, k] += g * W_in[c, k]
+        # input update
         for k in range(d):
             W_in[c, k] += neu1e[k]
     return s, loss
 
 
 @njit(cache=True, nogil=True, fastmath=_FM)
-def skipgram_window(W_in, W_out, buf, n, i, w, ctx, targets, G, acc, negs, alpha, want_loss):
+def skipgram_shared(W_in, W_out, buf, n, i, w, ctx, targets, G, acc, negs, alpha, want_loss):
     """Skip-gram for the centre word buf[i] with one set of negatives shared by its window.
 
     The context rows and the (1 + negative) output rows meet in a small
@@ -220,6 +200,7 @@ def skipgram_window(W_in, W_out, buf, n, i, w, ctx, targets, G, acc, negs, alpha
             m += 1
     loss = 0.0
     for a in range(m):
+        # scores and gradients of one context row against every target
         c = ctx[a]
         for b in range(nt):
             tb = targets[b]
@@ -230,6 +211,7 @@ def skipgram_window(W_in, W_out, buf, n, i, w, ctx, targets, G, acc, negs, alpha
             G[a, b] = np.float32(_grad(f, label, alpha))
             if want_loss:
                 loss += _loss(f, label)
+        # its input error, from the output rows before any update
         for k in range(d):
             acc[a, k] = 0.0
         for b in range(nt):
@@ -237,6 +219,7 @@ def skipgram_window(W_in, W_out, buf, n, i, w, ctx, targets, G, acc, negs, alpha
             tb = targets[b]
             for k in range(d):
                 acc[a, k] += g * W_out[tb, k]
+    # output update
     for b in range(nt):
         tb = targets[b]
         for a in range(m):
@@ -244,6 +227,7 @@ def skipgram_window(W_in, W_out, buf, n, i, w, ctx, targets, G, acc, negs, alpha
             c = ctx[a]
             for k in range(d):
                 W_out[tb, k] += g * W_in[c, k]
+    # input update
     for a in range(m):
         c = ctx[a]
         for k in range(d):
@@ -253,7 +237,9 @@ def skipgram_window(W_in, W_out, buf, n, i, w, ctx, targets, G, acc, negs, alpha
 
 @njit(cache=True, nogil=True)
 def subsample(corpus, start, stop, keep_prob, buf, s):
-    """Copy the words of corpus[start:stop] that survive subsampling into buf. Returns (n, state)."""
+    """Copy the words of corpus[start:stop] that survive subsampling into buf.
+
+    Returns (n, state)."""
     n = 0
     for p in range(start, stop):
         wd = corpus[p]
@@ -278,19 +264,23 @@ def _draw_ahead(nxt, prob, alias, W_out, s):
 
 
 @njit(cache=True, nogil=True, fastmath=_FM)
-def train_chunk(W_in, W_out, corpus, base, sentence_ends, start, stop, keep_prob, prob, alias,
-                sg, shared, cbow_mean, window, shrink, negative, alpha, min_alpha, done_before,
-                total, s, want_loss):
+def train_chunk(weights, block, start, stop, config, tables, done_before, total, s):
     """Train on positions [start, stop) of the corpus. Returns (trained words, loss, state).
 
-    ``corpus`` holds the ids from position ``base`` on (a block read from disk
-    or a view of the whole array); positions and ``sentence_ends`` are absolute.
-
-    ``done_before`` is the number of raw words of the whole run before ``start``
-    and ``total`` the raw words of the whole run: they set the learning rate.
-    CBOW and shared-negative skip-gram draw each word's negatives one word
-    ahead, so the rows can be prefetched while the current word trains.
+    ``block.ids`` holds the ids from position ``block.base`` on (a block read
+    from disk or a view of the whole array); positions and
+    ``block.sentence_ends`` are absolute. ``done_before`` is the number of raw
+    words of the whole run before ``start`` and ``total`` the raw words of the
+    whole run: they set the learning rate. CBOW and shared-negative skip-gram
+    draw each word's negatives one word ahead, so the rows can be prefetched
+    while the current word trains.
     """
+    W_in, W_out = weights.W_in, weights.W_out
+    corpus, base, sentence_ends = block.ids, block.base, block.sentence_ends
+    keep_prob, prob, alias = tables.keep_prob, tables.prob, tables.alias
+    sg, shared, window, negative = config.sg, config.shared_negatives, config.window, \
+        config.negative
+    alpha, min_alpha, want_loss = config.alpha, config.min_alpha, config.compute_loss
     d = W_in.shape[1]
     buf = np.empty(stop - start, dtype=np.int32)
     neu1 = np.empty(d, dtype=np.float32)
@@ -315,10 +305,9 @@ def train_chunk(W_in, W_out, corpus, base, sentence_ends, start, stop, keep_prob
             s = _draw_ahead(nxt, prob, alias, W_out, s)
         for i in range(n):
             a = alpha - slope * (done_before + (pos - start) + i * scale)
-            if a < min_alpha:
-                a = min_alpha
+            a = max(a, min_alpha)
             w = window
-            if shrink:
+            if config.shrink_windows:
                 s = next_state(s)
                 w = window - below(s, window)
             if ahead:
@@ -328,15 +317,15 @@ def train_chunk(W_in, W_out, corpus, base, sentence_ends, start, stop, keep_prob
                     prefetch_row(W_out, buf[i + 1])
                     prefetch_row(W_in, buf[min(n - 1, i + 1 + window)])
             if not sg:
-                loss += cbow_word(W_in, W_out, buf, n, i, w, neu1, neu1e, negs, a, cbow_mean,
-                                  want_loss)
+                loss += cbow_word(W_in, W_out, buf, n, i, w, neu1, neu1e, negs, a,
+                                  config.cbow_mean, want_loss)
             elif shared:
-                loss += skipgram_window(W_in, W_out, buf, n, i, w, ctx, targets, G, acc, negs,
+                loss += skipgram_shared(W_in, W_out, buf, n, i, w, ctx, targets, G, acc, negs,
                                         a, want_loss)
             else:
-                s, l = skipgram_word(W_in, W_out, buf, n, i, w, neu1e, prob, alias, negative,
-                                     a, s, want_loss)
-                loss += l
+                s, word_loss = skipgram_pairs(W_in, W_out, buf, n, i, w, neu1e, prob, alias,
+                                              negative, a, s, want_loss)
+                loss += word_loss
         trained += n
         pos = seg_stop
         si += 1
@@ -344,24 +333,20 @@ def train_chunk(W_in, W_out, corpus, base, sentence_ends, start, stop, keep_prob
 
 
 @njit(cache=True, nogil=True, parallel=True)
-def train_chunks(W_in, W_out, corpus, base, n, sentence_ends, chunk_ids, chunk_size, keep_prob,
-                 prob, alias, sg, shared, cbow_mean, window, shrink, negative, alpha, min_alpha,
-                 epoch, epoch_offset, total, seed, want_loss, trained_out, loss_out):
+def train_chunks(weights, block, chunk_ids, config, tables, position, trained_out, loss_out):
     """Train the given chunks of one epoch in parallel (Hogwild).
 
-    ``corpus`` holds the ids of positions ``base`` onwards, covering every
-    chunk asked for; ``n`` is the length of the whole corpus. Per chunk, the
-    number of words trained (after subsampling) and the loss go to
-    trained_out[k] and loss_out[k].
+    ``block.ids`` covers every chunk asked for. Per chunk, the number of words
+    trained (after subsampling) and the loss go to trained_out[k] and
+    loss_out[k].
     """
+    chunk_size, n = block.chunk_size, block.n_words
     for k in prange(chunk_ids.shape[0]):
         c = chunk_ids[k]
         start = c * chunk_size
         stop = min(start + chunk_size, n)
-        s = chunk_state(seed, epoch, c)
-        trained, loss, s = train_chunk(W_in, W_out, corpus, base, sentence_ends, start, stop,
-                                       keep_prob, prob, alias, sg, shared, cbow_mean, window,
-                                       shrink, negative, alpha, min_alpha,
-                                       epoch_offset + start, total, s, want_loss)
+        s = chunk_state(config.seed, position.epoch, c)
+        trained, loss, s = train_chunk(weights, block, start, stop, config, tables,
+                                       position.words_before + start, position.total_words, s)
         trained_out[k] = trained
         loss_out[k] = loss

@@ -1,0 +1,175 @@
+"""The one table of ``Word2Vec`` parameters: name, default, type, allowed range and help.
+
+The table drives the constructor (``check_params`` fills defaults, coerces and validates),
+``Word2Vec.save``/``load`` (rows with ``saved``) and the flags of ``numbaw2v train``
+(``add_arguments`` / ``kwargs_from_args``). A new hyperparameter is one new row here plus
+the kernel that uses it; rules between parameters go in ``_cross_check``.
+"""
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import ParameterError
+
+INT32_IDS = 2 ** 31 - 1      # word ids are int32 in the kernels
+SEED_MAX = 2 ** 63 - 1
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter. ``kind`` is int, float or bool; ``low``/``high`` bound it (inclusive,
+    or exclusive at the low end with ``low_open``); ``none`` says None is allowed (and
+    ``default`` None means what ``help`` says)."""
+    name: str
+    default: object
+    kind: type
+    help: str
+    low: float = None
+    high: float = None
+    low_open: bool = False
+    none: bool = False
+    saved: bool = True        # stored by Word2Vec.save
+    cli: bool = True          # a flag of `numbaw2v train`
+    flags: tuple = ()         # extra CLI spellings: ((flag, constant value), ...)
+
+    def rule(self):
+        """The allowed values, in words (for messages and help)."""
+        if self.kind is bool:
+            text = "True/False (or 0/1)"
+        else:
+            noun = "an integer" if self.kind is int else "a finite number"
+            lo = "" if self.low is None else f"{'>' if self.low_open else '>='} {self.low:g}"
+            hi = "" if self.high is None else f"<= {self.high:g}"
+            bounds = " and ".join(b for b in (lo, hi) if b)
+            text = f"{noun} {bounds}".strip()
+        return f"None or {text}" if self.none else text
+
+    def check(self, value):
+        """``value`` coerced to the parameter's type; ParameterError when it is not allowed."""
+        if value is None and self.none:
+            return None
+        coerced = _coerce(self.kind, value)
+        ok = coerced is not None
+        if ok and self.kind is not bool:
+            ok = (self.low is None or (coerced > self.low if self.low_open else
+                                       coerced >= self.low)) and \
+                (self.high is None or coerced <= self.high)
+        if not ok:
+            raise ParameterError(f"{self.name} must be {self.rule()}, got {value!r}")
+        return coerced
+
+
+def _coerce(kind, value):
+    """value as a Python bool/int/float of ``kind``, or None when it is not one."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value) if kind is bool else None
+    if kind is bool:
+        return bool(value) if isinstance(value, (int, np.integer)) and value in (0, 1) else None
+    if isinstance(value, (int, np.integer)):
+        return int(value) if kind is int else float(value)
+    if kind is float and isinstance(value, (float, np.floating)) and math.isfinite(value):
+        return float(value)
+    return None
+
+
+PARAMS = (
+    Param("vector_size", 100, int, "dimensions of the word vectors", 1, 100_000),
+    Param("window", 5, int, "maximum distance between the centre and a context word", 1, 10_000),
+    Param("min_count", 5, int, "ignore words rarer than this", 0, 2 ** 62),
+    Param("max_vocab_size", None, int, "keep at most this many words (the most frequent)",
+          1, INT32_IDS, none=True),
+    Param("sample", 1e-3, float, "subsampling threshold for frequent words (0: off)", 0, 1),
+    Param("sg", 0, bool, "1 skip-gram, 0 CBOW", flags=(("--skipgram", 1), ("--cbow", 0))),
+    Param("negative", 5, int, "negative samples per word", 0, 1000),
+    Param("ns_exponent", 0.75, float, "exponent of the unigram distribution of negatives",
+          -10, 10),
+    Param("cbow_mean", True, bool, "CBOW: 1 average the context vectors, 0 sum them"),
+    Param("alpha", None, float, "initial learning rate (default 0.05 CBOW, 0.025 skip-gram)",
+          0, 1, low_open=True, none=True),
+    Param("min_alpha", 1e-4, float, "final learning rate", 0, 1),
+    Param("epochs", 5, int, "passes over the corpus", 0, 1_000_000),
+    Param("workers", None, int, "threads (default: all cores)", 1, 4096, none=True),
+    Param("seed", 1, int, "random seed", 0, SEED_MAX),
+    Param("shrink_windows", True, bool, "draw each word's window size in 1..window"),
+    Param("compute_loss", False, bool, "track the training loss"),
+    Param("vocab_size", None, int, "the id range when sentences are integer id arrays",
+          1, INT32_IDS, none=True, cli=False),
+    Param("shared_negatives", True, bool,
+          "skip-gram: 1 one set of negatives per window, 0 fresh negatives per context word"),
+    Param("corpus_memory_limit", 64 << 20, int,
+          "bytes of encoded corpus kept in memory; past it the corpus goes to a temporary file",
+          0, 2 ** 62, saved=False),
+    Param("progress", None, bool, "show a progress bar (None: on a terminal)", none=True,
+          saved=False, cli=False),
+)
+BY_NAME = {p.name: p for p in PARAMS}
+
+
+def defaults():
+    """Every parameter's default, by name."""
+    return {p.name: p.default for p in PARAMS}
+
+
+def check_params(given):
+    """All parameters, defaults filled in, coerced and checked; ParameterError on the first bad.
+
+    ``given`` maps names to values; a name that is not a parameter is an error.
+    """
+    unknown = sorted(set(given) - set(BY_NAME))
+    if unknown:
+        raise ParameterError(f"unknown parameter{'s' if len(unknown) > 1 else ''} "
+                             f"{', '.join(unknown)}; known: {', '.join(BY_NAME)}")
+    values = {p.name: p.check(given.get(p.name, p.default)) for p in PARAMS}
+    _cross_check(values)
+    return values
+
+
+def _cross_check(values):
+    if values["negative"] < 1:
+        raise ParameterError("negative must be >= 1: numbaw2v trains with negative sampling "
+                             f"only (hierarchical softmax is not implemented), got "
+                             f"{values['negative']}")
+
+
+# ------------------------------------------------------------------ command line
+def _flag(p):
+    return "--" + p.name.replace("_", "-")
+
+
+def _cli_type(p):
+    def parse(text):
+        import argparse
+        try:
+            value = int(text) if p.kind in (int, bool) else float(text)
+            return p.check(value)
+        except (ValueError, ParameterError):
+            raise argparse.ArgumentTypeError(f"must be {p.rule()}, got {text!r}") from None
+    parse.__name__ = p.kind.__name__
+    return parse
+
+
+def add_arguments(parser):
+    """Add a flag to ``parser`` for every CLI parameter, with the table's default and help."""
+    for p in PARAMS:
+        if not p.cli:
+            continue
+        default = "" if p.default is None else f" (default {p.default:g})" \
+            if p.kind is not bool else f" (default {int(p.default)})"
+        if p.flags:
+            group = parser.add_mutually_exclusive_group()
+            group.add_argument(_flag(p), dest=p.name, type=_cli_type(p), default=p.default,
+                               metavar="0|1" if p.kind is bool else None, help=p.help + default)
+            for flag, const in p.flags:
+                group.add_argument(flag, dest=p.name, action="store_const", const=const,
+                                   help=f"same as {_flag(p)} {const}")
+        else:
+            parser.add_argument(_flag(p), dest=p.name, type=_cli_type(p), default=p.default,
+                                metavar="0|1" if p.kind is bool else None,
+                                help=p.help + default)
+    return parser
+
+
+def kwargs_from_args(args):
+    """The Word2Vec keyword arguments of parsed ``numbaw2v train`` arguments."""
+    return {p.name: getattr(args, p.name) for p in PARAMS if p.cli}
