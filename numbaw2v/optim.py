@@ -2,9 +2,10 @@
 
 ``update(params, grads)`` is the book's dense update over parallel lists.
 
-``update_sparse(sparse_grads)`` takes ``[(param, rows, summed), ...]`` as
-returned by a model's ``sparse_grads()`` (distinct sorted rows per param,
-each with its total gradient) and touches only those rows:
+``update_sparse(sparse_grads)`` takes ``[SparseGrad(param, rows, summed), ...]``
+(or plain 3-tuples) as returned by a model's ``sparse_grads()``: distinct
+sorted rows per param, each with its total gradient. It touches only those
+rows, with the kernels of ``numbaw2v.kernels.optim``:
 
 - SGD: ``param[rows] -= lr * summed`` -- the same result as the dense update,
   since untouched rows have zero gradient.

@@ -18,7 +18,9 @@ def test_embedding_backward():
     idx = np.array([[1, 4], [4, 4], [0, 6]])
     R = rng.standard_normal(idx.shape + (3,))
     layer = Embedding(W)
-    f = lambda: float(np.sum(layer.forward(idx) * R))
+    def f():
+        return float(np.sum(layer.forward(idx) * R))
+
     f()
     layer.backward(R)
     np.testing.assert_allclose(layer.grads[0], numeric_grad(f, W), atol=TOL)
@@ -38,7 +40,9 @@ def test_embedding_dot_backward():
     idx = np.array([2, 2, 5, 0, 1])
     R = rng.standard_normal(5)
     layer = EmbeddingDot(W)
-    f = lambda: float(np.sum(layer.forward(h, idx) * R))
+    def f():
+        return float(np.sum(layer.forward(h, idx) * R))
+
     f()
     dh = layer.backward(R)
     np.testing.assert_allclose(layer.grads[0], numeric_grad(f, W), atol=TOL)
@@ -54,7 +58,9 @@ def test_sigmoid_with_loss_backward_and_book_values():
     x = rng.standard_normal(6) * 3
     t = np.array([1, 0, 0, 1, 1, 0])
     layer, ref = SigmoidWithLoss(), RefSigmoidWithLoss()
-    f = lambda: layer.forward(x, t)
+    def f():
+        return layer.forward(x, t)
+
     assert abs(f() - ref.forward(x, t)) < 1e-12
     dx = layer.backward(2.0)
     np.testing.assert_allclose(dx, 2.0 * numeric_grad(f, x), atol=TOL)
@@ -71,7 +77,9 @@ def test_negative_sampling_loss_backward_and_twin():
     sampler = FixedSampler(random_negatives(n, k, V, 4))
     layer = NegativeSamplingLoss(W, np.arange(V), sample_size=k, sampler=sampler)
     assert all(p is W for p in layer.params) and len(layer.params) == k + 1
-    f = lambda: layer.forward(h, target)
+    def f():
+        return layer.forward(h, target)
+
     loss = f()
     dh = layer.backward()
     params, grads = remove_duplicate(layer.params, layer.grads)

@@ -35,7 +35,9 @@ def _model_pair(cls, ref_cls, window, seed=0):
                                                 (SkipGram, RefSkipGram, 1)])
 def test_model_backward_finite_differences_and_twin(cls, ref_cls, window):
     model, ref, contexts, target = _model_pair(cls, ref_cls, window)
-    f = lambda: model.forward(contexts, target)
+    def f():
+        return model.forward(contexts, target)
+
     loss = f()
     model.backward()
     params, grads = remove_duplicate(model.params, model.grads)
