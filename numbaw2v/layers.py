@@ -189,7 +189,9 @@ class Embedding:
         An owner's fused backward passes ``fused=True`` when it also keeps these
         rows in a GradPart of its own (see :func:`owned_parts`).
         """
-        rows = np.ascontiguousarray(rows, dtype=self.params[0].dtype)
+        dtype = self.params[0].dtype
+        if rows.dtype != dtype or not rows.flags.c_contiguous:
+            rows = np.ascontiguousarray(rows, dtype=dtype)
         self.record = RowGrad(ids, rows, fused)
         self._stale = True
         if not self.lazy:
