@@ -111,3 +111,21 @@ def test_sparse_grads_after_a_layer_is_rerun_on_its_own():
         rebuilt = np.zeros_like(param)
         rebuilt[rows] = summed
         np.testing.assert_allclose(rebuilt, g, atol=1e-13)
+
+
+def test_context_layer_rerun_between_forward_and_backward_goes_by_the_book():
+    model, ref, contexts, target = _model_pair(CBOW, RefCBOW, 2, seed=11)
+    model.lazy_grads = True
+    model.forward(contexts, target)
+    ref.forward(contexts, target)
+    other = contexts[::-1, 1].copy()
+    model.in_layers[1].forward(other)          # by hand: this layer now saw other ids
+    ref.in_layers[1].forward(other)
+    model.backward()
+    ref.backward()
+    assert not model.in_layers[1].fused
+    _, ref_grads = ref_remove_duplicate(ref.params, ref.grads)
+    for (param, rows, summed), g in zip(model.sparse_grads(), ref_grads):
+        rebuilt = np.zeros_like(param)
+        rebuilt[rows] = summed
+        np.testing.assert_allclose(rebuilt, g, atol=1e-13)
