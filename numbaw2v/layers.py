@@ -4,6 +4,35 @@ Every layer has ``params`` and ``grads`` lists and ``forward``/``backward``
 methods with the book's meaning, so the book's training loop drives them.
 Layers built on the same weight matrix keep that one array in ``params``.
 
+Life of one batch (CBOW, numbaw2v's Trainer and Adam)
+-----------------------------------------------------
+1. Forward (``CBOW.forward``, models.py). The ids are checked once. One kernel
+   averages the context rows of W_in (``gather_mean``); each context
+   :class:`Embedding` is told which ids it saw (``take_forward``).
+   ``NegativeSamplingLoss.forward_checked`` draws the negatives
+   (``AliasTable.draw_excluding``) and one kernel (``ns_forward``) scores the
+   target and every negative against W_out, giving each score's loss and
+   gradient too. Each :class:`EmbeddingDot` and :class:`SigmoidWithLoss`
+   inside is handed its share (``take_forward``), so it holds what its own
+   forward would have left; the loss keeps an :class:`NSForward` record.
+2. Backward (``CBOW.backward``). One kernel (``ns_backward``) turns the score
+   gradients into dh and the gradient of every W_out row used; each output
+   Embedding receives its rows (``take_grad``) and CBOW hands dh / c to the
+   context Embeddings. Every Embedding now holds a :class:`RowGrad`; each
+   fused owner also keeps its members' gradients together as one
+   :class:`GradPart`.
+3. Update (``Trainer``). ``model.sparse_grads()`` groups the parts by weight
+   matrix and sums the rows of equal ids (``sum_rows_by_id``): one
+   :class:`SparseGrad` per matrix. ``Adam.update_sparse`` changes only those
+   rows (kernels/optim.py). The book's own loop reads ``model.grads`` instead:
+   each Embedding then writes its RowGrad into its dense V x d array
+   (``flush``) and the book's dense update follows.
+
+A sub-layer run on its own (its own ``forward``) clears its ``fused`` flag,
+and an Embedding's own ``backward`` records a RowGrad that is not fused. The
+owner then goes layer by layer, as the book does, so results never depend on
+which path ran.
+
 Dense and sparse gradients
 --------------------------
 An :class:`Embedding` touches only a few rows of its V x d weight matrix per
@@ -13,18 +42,52 @@ book's loop expects (zeroing the whole array first, as the book does).
 
 A model trained by numbaw2v's :class:`~numbaw2v.trainer.Trainer` switches its
 embeddings to *lazy* mode (``lazy = True``): backward then only records, and
-the optimizer updates the touched rows from ``sparse_grad()``. The dense array
-is filled the moment anyone reads the ``grads`` attribute, so ``layer.grads``
-and ``model.grads`` are exact whenever they are read. What lazy mode cannot
-fix is a reference to a grads array taken *before* a backward and read after
-it without going through the attribute again; lazy mode is therefore off
-unless a caller that knows the model (the Trainer) turns it on.
+the optimizer updates the touched rows from the sparse gradient. The dense
+array is filled the moment anyone reads the ``grads`` attribute, so
+``layer.grads`` and ``model.grads`` are exact whenever they are read. What
+lazy mode cannot fix is a reference to a grads array taken *before* a
+backward and read after it without going through the attribute again; lazy
+mode is therefore off unless a caller that knows the model (the Trainer)
+turns it on.
 """
+from typing import NamedTuple
+
 import numpy as np
 
-from .kernels.embed import dot_backward, gather, gather_dot, max_min, scatter_add, sum_rows_by_id
+from .kernels.embed import dot_backward, gather, gather_dot, min_max, scatter_add, sum_rows_by_id
 from .kernels.loss import ns_backward, ns_forward, sigmoid_bce
 from .sampling import UnigramSampler
+
+
+# ---------------------------------------------------------------- records
+
+class RowGrad(NamedTuple):
+    """The gradient an Embedding's last backward recorded: ``rows[k]`` belongs to
+    row ``ids[k]`` of W (ids may repeat)."""
+    ids: np.ndarray     # (n,) int64
+    rows: np.ndarray    # (n, d), in W's dtype
+    fused: bool         # given by an owner's fused backward, which holds it in a GradPart
+
+
+class GradPart(NamedTuple):
+    """Unsummed row gradients of one weight matrix: every ``ids[r, k]`` receives ``rows[r]``."""
+    param: np.ndarray   # (V, d)
+    ids: np.ndarray     # (n, c) int64
+    rows: np.ndarray    # (n, d)
+
+
+class SparseGrad(NamedTuple):
+    """The gradient of one weight matrix, row-sparse, as optimizers' ``update_sparse`` take it."""
+    param: np.ndarray   # (V, d)
+    rows: np.ndarray    # sorted distinct row ids touched
+    summed: np.ndarray  # (len(rows), d): the total gradient of each of those rows
+
+
+class NSForward(NamedTuple):
+    """What NegativeSamplingLoss's fused forward keeps for its backward."""
+    h: np.ndarray       # (n, d): the hidden vectors
+    ids: np.ndarray     # (k + 1, n): row 0 the targets, rows 1..k the negatives
+    dscores: np.ndarray  # (k + 1, n): d loss / d score of each score layer
 
 
 # ---------------------------------------------------------------- validation
@@ -57,7 +120,7 @@ def check_ids(name, ids, n, ndim=None):
     if a.shape != shape:            # ascontiguousarray turns a 0-d id into shape (1,)
         a = a.reshape(shape)
     if a.size:
-        lo, hi = max_min(a.reshape(-1))
+        lo, hi = min_max(a.reshape(-1))
         if lo < 0 or hi >= n:
             raise ValueError(f"{name} has ids outside [0, {n}): min {lo}, max {hi}")
     return a
@@ -84,11 +147,12 @@ class Embedding:
     def __init__(self, W):
         check_matrix("W", W)
         self.params = [W]
-        self._dW = np.zeros_like(W)
         self.idx = None
         self.lazy = False
-        self._record = None     # (ids int64[n], rows[n, d], block) of the last backward
-        self._stale = False     # True while _dW lags behind _record
+        self.fused = False      # True while idx was given by an owner (take_forward)
+        self.record = None      # RowGrad of the last backward
+        self._dW = np.zeros_like(W)
+        self._stale = False     # True while _dW lags behind record
 
     @property
     def grads(self):
@@ -98,6 +162,7 @@ class Embedding:
     def forward(self, idx):
         W = self.params[0]
         self.idx = check_ids("idx", idx, W.shape[0])
+        self.fused = False
         if self.idx.ndim == 0:          # a single id: one row, as W[idx] gives
             return gather(W, self.idx.reshape(1))[0]
         return gather(W, self.idx)
@@ -105,24 +170,29 @@ class Embedding:
     def backward(self, dout):
         if self.idx is None:
             raise ValueError("backward called before forward")
-        W = self.params[0]
-        dout = check_float("dout", dout, self.idx.shape + (W.shape[1],))
-        self._set_grad(self.idx.reshape(-1), dout.reshape(-1, W.shape[1]))
+        d = self.params[0].shape[1]
+        dout = check_float("dout", dout, self.idx.shape + (d,))
+        self.take_grad(self.idx.reshape(-1), dout.reshape(-1, d))
         return None
 
-    # -- numbaw2v additions
+    # -- numbaw2v additions: the fused path and sparse gradients
 
-    def _set_grad(self, ids, rows, block=None):
-        """Record the gradient of the last backward: ids (n,) and rows (n, d).
+    def take_forward(self, idx):
+        """Hold ``idx`` (int64, checked by the caller) as the ids of the last forward,
+        for an owner that gathered the rows itself."""
+        self.idx = idx
+        self.fused = True
 
-        ``block``, set by a fused backward that feeds several layers at once,
-        is ``(ids2d, rows2d, n_layers)``: the summed gradient of those layers
-        together is ``sum_rows_by_id(ids2d, rows2d)``, computed without
-        concatenating the per-layer records.
+    def take_grad(self, ids, rows, fused=False):
+        """Record the gradient of the last backward: ``rows[k]`` (n, d) for row ``ids[k]``.
+
+        An owner's fused backward passes ``fused=True`` when it also keeps these
+        rows in a GradPart of its own (see :func:`owned_parts`).
         """
-        if block is None:
-            rows = np.ascontiguousarray(rows, dtype=self.params[0].dtype)
-        self._record = (ids, rows, block)
+        dtype = self.params[0].dtype
+        if rows.dtype != dtype or not rows.flags.c_contiguous:
+            rows = np.ascontiguousarray(rows, dtype=dtype)
+        self.record = RowGrad(ids, rows, fused)
         self._stale = True
         if not self.lazy:
             self.flush()
@@ -131,13 +201,14 @@ class Embedding:
         """Write the recorded gradient into the dense ``grads[0]`` (zeroed first)."""
         if self._stale:
             self._dW[...] = 0
-            ids, rows, _ = self._record
-            scatter_add(self._dW, ids, rows)
+            scatter_add(self._dW, self.record.ids, self.record.rows)
             self._stale = False
 
-    def sparse_grad(self):
-        """(ids, rows) of the last backward, unsummed (ids may repeat), or None."""
-        return None if self._record is None else self._record[:2]
+    def grad_parts(self):
+        """The last backward's gradient as ``[GradPart]`` (empty before any backward)."""
+        if self.record is None:
+            return []
+        return [GradPart(self.params[0], self.record.ids.reshape(-1, 1), self.record.rows)]
 
 
 class EmbeddingDot:
@@ -147,6 +218,7 @@ class EmbeddingDot:
         self.embed = Embedding(W)
         self.params = self.embed.params
         self.cache = None
+        self.fused = False      # True while cache was given by an owner (take_forward)
 
     @property
     def grads(self):
@@ -156,12 +228,10 @@ class EmbeddingDot:
         W = self.params[0]
         ids = check_ids("idx", idx, W.shape[0], ndim=1)
         h = check_float("h", h, (ids.shape[0], W.shape[1]))
-        return self._forward(h, ids)
-
-    def _forward(self, h, ids):
-        target_W, score = gather_dot(self.params[0], ids, h)
-        self.embed.idx = ids
+        target_W, score = gather_dot(W, ids, h)
+        self.embed.take_forward(ids)
         self.cache = (h, target_W)
+        self.fused = False
         return score
 
     def backward(self, dout):
@@ -169,18 +239,19 @@ class EmbeddingDot:
             raise ValueError("backward called before forward")
         h, target_W = self.cache
         dout = check_float("dout", dout, (h.shape[0],))
-        return self._backward(dout)
-
-    def _backward(self, dout, dh=None):
-        """Record the weight gradient; return dh, or add it into ``dh`` if given."""
-        h, target_W = self.cache
-        if target_W is None:   # left by NegativeSamplingLoss's fused forward
+        if target_W is None:            # given by take_forward: read the rows again
             target_W = gather(self.params[0], self.embed.idx)
-        if dh is None:
-            dh = np.zeros(h.shape, dtype=np.result_type(h.dtype, target_W.dtype))
-        dtarget = dot_backward(dout, h, target_W, dh)
-        self.embed._set_grad(self.embed.idx, dtarget)
+        dh = np.zeros(h.shape, dtype=np.result_type(h.dtype, target_W.dtype))
+        self.embed.take_grad(self.embed.idx, dot_backward(dout, h, target_W, dh))
         return dh
+
+    def take_forward(self, h, idx):
+        """Hold the inputs of a forward whose scores an owner computed itself
+        (h and int64 idx already checked); ``W[idx]`` is read again only if this
+        layer's own backward runs."""
+        self.embed.take_forward(idx)
+        self.cache = (h, None)
+        self.fused = True
 
 
 # ---------------------------------------------------------------- loss
@@ -197,6 +268,7 @@ class SigmoidWithLoss:
         self.params, self.grads = [], []
         self.loss = None
         self.t = None
+        self.fused = False      # True while the state was given by an owner (take_forward)
         self._x = None
         self._dx = None
 
@@ -215,17 +287,21 @@ class SigmoidWithLoss:
         t = check_float("t", t) if t.dtype != np.bool_ else t.astype(np.float64)
         if t.size and (not np.all(np.isfinite(t)) or t.min() < 0 or t.max() > 1):
             raise ValueError("t must hold labels in [0, 1]")
-        return self._forward(x, t)
-
-    def _forward(self, x, t):
-        self._x, self.t = x, t
-        self.loss, self._dx = sigmoid_bce(x, t)
+        loss, dx = sigmoid_bce(x, t)
+        self.take_forward(x, t, loss, dx)
+        self.fused = False
         return self.loss
 
     def backward(self, dout=1):
         if self._dx is None:
             raise ValueError("backward called before forward")
         return self._dx * dout
+
+    def take_forward(self, x, t, loss, dx):
+        """Hold scores ``x``, labels ``t``, their mean loss and ``d loss / dx``,
+        computed by an owner's fused kernel."""
+        self._x, self.t, self.loss, self._dx = x, t, float(loss), dx
+        self.fused = True
 
 
 # ---------------------------------------------------------------- negative sampling
@@ -262,8 +338,9 @@ class NegativeSamplingLoss:
         self.params = []
         for layer in self.embed_dot_layers:
             self.params += layer.params
+        self.last = None        # NSForward of the last fused forward
+        self.grad_part = None   # GradPart of the last fused backward
         self._labels = {}
-        self._fused = None
 
     @property
     def grads(self):
@@ -280,7 +357,65 @@ class NegativeSamplingLoss:
         W = self.params[0]
         target = check_ids("target", target, W.shape[0], ndim=1)
         h = check_float("h", h, (target.shape[0], W.shape[1]))
-        return self._forward(h, target)
+        return self.forward_checked(h, target)
+
+    def forward_checked(self, h, target):
+        """``forward`` for a 1-D int64 ``target`` in range and ``h`` of shape (n, d),
+        both checked by the caller: all k + 1 score layers in one kernel call.
+
+        Each sub-layer is handed (``take_forward``) the state its own forward
+        would have left.
+        """
+        ids = self._score_ids(target)
+        scores, losses, dscores = ns_forward(self.params[0], ids, h)
+        ones, zeros = self._label_arrays(target.shape[0])
+        for i, (dot, sig) in enumerate(zip(self.embed_dot_layers, self.loss_layers)):
+            dot.take_forward(h, ids[i])
+            sig.take_forward(scores[i], ones if i == 0 else zeros, losses[i], dscores[i])
+        self.last = NSForward(h, ids, dscores)
+        return float(losses.sum())
+
+    def backward(self, dout=1):
+        if self.last is None or not all(layer.fused for layer in
+                                        self.loss_layers + self.embed_dot_layers):
+            return self._backward_by_layer(dout)
+        h, ids, dscores = self.last
+        if not (np.isscalar(dout) and dout == 1):
+            dscores = dscores * dout
+        W = self.params[0]
+        dh, drows = ns_backward(dscores, h, W, ids)
+        for dot, layer_ids, layer_rows in zip(self.embed_dot_layers, ids, drows):
+            dot.embed.take_grad(layer_ids, layer_rows, fused=True)
+        self.grad_part = GradPart(W, ids.reshape(-1, 1), drows.reshape(-1, W.shape[1]))
+        return dh
+
+    def grad_parts(self):
+        """The last backward's gradient of W as a list of GradPart."""
+        return owned_parts(self.grad_part, self.embeddings())
+
+    def _backward_by_layer(self, dout):
+        """Some sub-layer was run on its own since the fused forward: go layer by
+        layer, as the book does."""
+        self.grad_part = None
+        dh = 0
+        for sig, dot in zip(self.loss_layers, self.embed_dot_layers):
+            dh = dh + dot.backward(sig.backward(dout))
+        return dh
+
+    def _score_ids(self, target):
+        """(k + 1, n) int64: the targets, then the k negatives drawn for each."""
+        n, k = target.shape[0], self.sample_size
+        V = self.params[0].shape[0]
+        if isinstance(self.sampler, UnigramSampler) and self.sampler.vocab_size <= V:
+            negative = self.sampler.negative_sample_checked(target)  # its ids are below V
+        else:
+            negative = check_ids("negative samples", self.sampler.get_negative_sample(target), V)
+        if negative.shape != (n, k):
+            raise ValueError(f"sampler returned shape {negative.shape}, expected {(n, k)}")
+        ids = np.empty((k + 1, n), dtype=np.int64)
+        ids[0] = target
+        ids[1:] = negative.T
+        return ids
 
     def _label_arrays(self, n):
         pair = self._labels.get(n)
@@ -289,105 +424,34 @@ class NegativeSamplingLoss:
             self._labels = {n: pair}
         return pair
 
-    def _forward(self, h, target):
-        """All k + 1 score layers in one fused kernel call; each sub-layer is
-        left holding the same state its own forward would have stored."""
-        n, k = target.shape[0], self.sample_size
-        V = self.params[0].shape[0]
-        checked = getattr(self.sampler, "negative_sample_checked", None)
-        if checked is not None and len(self.sampler.table) <= V:
-            negative = checked(target)      # a table over at most V ids: always in range
-        else:
-            negative = check_ids("negative samples", self.sampler.get_negative_sample(target), V)
-        if negative.shape != (n, k):
-            raise ValueError(f"sampler returned shape {negative.shape}, expected {(n, k)}")
-        ids = np.empty((k + 1, n), dtype=np.int64)
-        ids[0] = target
-        ids[1:] = negative.T
-        scores, losses, dscores = ns_forward(self.params[0], ids, h)
-        ones, zeros = self._label_arrays(n)
-        dxs = []
-        for i, (dot, sig) in enumerate(zip(self.embed_dot_layers, self.loss_layers)):
-            dot.embed.idx = ids[i]
-            dot.cache = (h, None)   # target rows are read from W again when needed
-            sig._x, sig.t, sig.loss = scores[i], (ones if i == 0 else zeros), float(losses[i])
-            sig._dx = dscores[i]
-            dxs.append(sig._dx)
-        self._fused = (h, ids, dscores, dxs)
-        return float(losses.sum())
-
-    def backward(self, dout=1):
-        fused = self._fused
-        if fused is not None and all(s._dx is v for s, v in zip(self.loss_layers, fused[3])):
-            h, ids, dscores, _ = fused
-            if not (np.isscalar(dout) and dout == 1):
-                dscores = dscores * dout
-            dh, drows = ns_backward(dscores, h, self.params[0], ids)
-            block = (ids.reshape(-1, 1), drows.reshape(-1, drows.shape[2]), len(ids))
-            for i, dot in enumerate(self.embed_dot_layers):
-                dot.embed._set_grad(ids[i], drows[i], block)
-            return dh
-        # some sub-layer was run on its own since: go layer by layer, as the book does
-        h = self.embed_dot_layers[0].cache[0]
-        dh = np.zeros(h.shape, dtype=np.result_type(h.dtype, self.params[0].dtype))
-        for loss_layer, dot_layer in zip(self.loss_layers, self.embed_dot_layers):
-            dscore = loss_layer.backward(dout)
-            dot_layer._backward(dscore, dh)
-        return dh
-
 
 # ---------------------------------------------------------------- sparse gradients
 
-def collect_sparse_grads(embeddings):
-    """Sum the recorded gradients of Embedding layers, grouped by shared weight.
+def owned_parts(part, members):
+    """An owner's gradient: its own ``part`` while every member Embedding still holds
+    the fused gradient the owner gave it; otherwise the members' own parts."""
+    if part is not None and all(e.record is not None and e.record.fused for e in members):
+        return [part]
+    return [p for e in members for p in e.grad_parts()]
 
-    Returns a list of ``(param, rows, summed)``: for each distinct weight
-    array (first-seen order), the sorted ids of the rows any layer touched and
-    the total gradient of each row -- exactly the non-zero rows of the dense
-    gradient that the book's ``remove_duplicate`` would produce.
 
-    Layers fed by one fused backward (a complete ``block``) are summed from
-    the block's arrays; layers that received the very same row-gradient
-    array are summed without copying that array once per layer.
+def sum_grad_parts(parts):
+    """Sum GradParts by weight matrix: one SparseGrad per distinct param (first-seen order).
+
+    Each holds the sorted ids of the rows any part touched and the total
+    gradient of each row -- exactly the non-zero rows of the dense gradient
+    that the book's ``remove_duplicate`` would produce.
     """
-    records = {}
-    for layer in embeddings:
-        rec = layer._record
-        if rec is not None:
-            W = layer.params[0]
-            records.setdefault(id(W), (W, []))[1].append(rec)
+    groups = {}
+    for part in parts:
+        groups.setdefault(id(part.param), []).append(part)
     out = []
-    for W, recs in records.values():
-        parts = _gradient_parts(recs)
-        if len(parts) == 1:
-            ids2d, rows = parts[0]
+    for group in groups.values():
+        if len(group) == 1:
+            ids, rows = group[0].ids, group[0].rows
         else:
-            ids2d = np.concatenate([ids.reshape(-1) for ids, _ in parts]).reshape(-1, 1)
-            rows = np.concatenate([r if ids.shape[1] == 1 else np.repeat(r, ids.shape[1], axis=0)
-                                   for ids, r in parts])
-        unique, summed = sum_rows_by_id(ids2d, rows)
-        out.append((W, unique, summed))
+            ids = np.concatenate([p.ids.reshape(-1) for p in group]).reshape(-1, 1)
+            rows = np.concatenate([np.repeat(p.rows, p.ids.shape[1], axis=0) for p in group])
+        unique, summed = sum_rows_by_id(ids, rows)
+        out.append(SparseGrad(group[0].param, unique, summed))
     return out
-
-
-def _gradient_parts(recs):
-    """Split layer records into ``(ids (n, c), rows (n, d))`` parts: each
-    ``ids[r, k]`` receives ``rows[r]``."""
-    blocks, loose = {}, []
-    for rec in recs:
-        if rec[2] is None:
-            loose.append(rec)
-        else:
-            blocks.setdefault(id(rec[2]), (rec[2], []))[1].append(rec)
-    parts = []
-    for block, members in blocks.values():
-        if len(members) == block[2]:
-            parts.append((block[0], block[1]))
-        else:                       # some member was run on its own since
-            loose += members
-    by_rows = {}
-    for ids, rows, _ in loose:
-        by_rows.setdefault(id(rows), (rows, []))[1].append(ids)
-    for rows, ids in by_rows.values():
-        parts.append((ids[0].reshape(-1, 1) if len(ids) == 1 else np.stack(ids, axis=1), rows))
-    return parts

@@ -5,15 +5,17 @@ Both keep the book's constructor, ``params``/``grads`` lists, ``forward``,
 
 - ``seed`` and ``dtype`` keywords (defaults: numpy's global generator and
   float32, as in the book);
-- ``sparse_grads()``: per distinct weight matrix, the touched rows and their
-  summed gradients (what numbaw2v's Trainer and optimizers use by default);
+- ``sparse_grads()``: per distinct weight matrix, a ``SparseGrad`` of the
+  touched rows and their summed gradients (what numbaw2v's Trainer and
+  optimizers use by default);
 - ``lazy_grads``: when True, backward records only the sparse gradient and
   the dense ``grads`` arrays are filled when the ``grads`` attribute is read.
 """
 import numpy as np
 
 from .kernels.embed import gather_mean
-from .layers import Embedding, NegativeSamplingLoss, check_ids, collect_sparse_grads
+from .layers import (Embedding, GradPart, NegativeSamplingLoss, check_ids, owned_parts,
+                     sum_grad_parts)
 from .sampling import UnigramSampler
 
 
@@ -68,8 +70,8 @@ class _Word2VecModel:
         return cached
 
     def sparse_grads(self):
-        """``[(param, rows, summed), ...]``: the gradient of the last backward, row-sparse."""
-        return collect_sparse_grads(self.embeddings())
+        """``[SparseGrad(param, rows, summed), ...]``: the last backward's gradient, row-sparse."""
+        return sum_grad_parts(self.grad_parts())
 
     @property
     def lazy_grads(self):
@@ -107,23 +109,31 @@ class CBOW(_Word2VecModel):
         self.layers = self.in_layers + [self.ns_loss]
         self.params = [p for layer in self.layers for p in layer.params]
         self.word_vecs = W_in
+        self._in_grad = None
 
     def forward(self, contexts, target):
         contexts, target = self._check_batch(contexts, target)
-        by_position = np.ascontiguousarray(contexts.T)
-        for i, layer in enumerate(self.in_layers):
-            layer.idx = by_position[i]
+        for layer, ids in zip(self.in_layers, np.ascontiguousarray(contexts.T)):
+            layer.take_forward(ids)
         self._contexts = contexts
         h = gather_mean(self.params[0], contexts)
-        return self.ns_loss._forward(h, target)
+        return self.ns_loss.forward_checked(h, target)
 
     def backward(self, dout=1):
-        dout = self.ns_loss.backward(dout)
-        dout = np.ascontiguousarray(dout * (1.0 / len(self.in_layers)), dtype=self.params[0].dtype)
-        block = (self._contexts, dout, len(self.in_layers))
-        for layer in self.in_layers:
-            layer._set_grad(layer.idx, dout, block)
+        dh = self.ns_loss.backward(dout)
+        dh = np.ascontiguousarray(dh * (1.0 / len(self.in_layers)), dtype=self.params[0].dtype)
+        if all(layer.fused for layer in self.in_layers):
+            for layer in self.in_layers:
+                layer.take_grad(layer.idx, dh, fused=True)
+            self._in_grad = GradPart(self.params[0], self._contexts, dh)
+        else:   # a context layer was run on its own since forward: as the book does
+            for layer in self.in_layers:
+                layer.backward(dh)
         return None
+
+    def grad_parts(self):
+        """The last backward's gradient as GradParts (W_in's, then W_out's)."""
+        return owned_parts(self._in_grad, self.in_layers) + self.ns_loss.grad_parts()
 
 
 class SkipGram(_Word2VecModel):
@@ -148,7 +158,7 @@ class SkipGram(_Word2VecModel):
         h = self.in_layer.forward(target)
         loss = 0
         for i, layer in enumerate(self.loss_layers):
-            loss += layer._forward(h, np.ascontiguousarray(contexts[:, i]))
+            loss += layer.forward_checked(h, np.ascontiguousarray(contexts[:, i]))
         return loss
 
     def backward(self, dout=1):
@@ -157,3 +167,8 @@ class SkipGram(_Word2VecModel):
             dh = dh + layer.backward(dout)
         self.in_layer.backward(dh)
         return None
+
+    def grad_parts(self):
+        """The last backward's gradient as GradParts (W_in's, then W_out's)."""
+        return self.in_layer.grad_parts() + [p for layer in self.loss_layers
+                                             for p in layer.grad_parts()]

@@ -17,7 +17,8 @@ def _check_weights(weights, name="weights"):
     if not np.all(np.isfinite(w)):
         raise ValueError(f"{name} contains NaN or infinity")
     if np.any(w < 0):
-        raise ValueError(f"{name} contains negative values (first at index {int(np.argmax(w < 0))})")
+        first = int(np.argmax(w < 0))
+        raise ValueError(f"{name} contains negative values (first at index {first})")
     if not np.any(w > 0):
         raise ValueError(f"{name} are all zero: at least one must be positive")
     return w
@@ -95,22 +96,26 @@ class AliasTable:
         flat = ex.reshape(-1).astype(np.int64)
         if flat.size and (flat.min() < 0 or flat.max() >= len(self)):
             raise ValueError(f"exclude has ids outside [0, {len(self)})")
-        if k and self._only_positive >= 0 and np.any(flat == self._only_positive):
+        return self.draw_excluding(flat, k).reshape(ex.shape + (k,))
+
+    def draw_excluding(self, exclude, k):
+        """:meth:`sample_excluding` for a 1-D int64 ``exclude`` whose ids the caller
+        has checked to lie in ``[0, len(self))`` (the layers' fast path).
+
+        Returns int32 of shape ``(len(exclude), k)``.
+        """
+        if k and self._only_positive >= 0 and np.any(exclude == self._only_positive):
             raise ValueError(f"cannot exclude id {self._only_positive}: "
                              "it is the only id with positive weight")
-        if self._heavy >= 0 and k:
-            hit = flat == self._heavy
-            if hit.any():
-                out = np.empty((flat.size, k), dtype=np.int32)
-                out[~hit] = alias_sample_excluding(self.prob, self.alias, flat[~hit], k,
-                                                   self.state)
-                rest_prob, rest_alias = self._rest
-                n_hit = int(np.count_nonzero(hit))
-                out[hit] = alias_sample(rest_prob, rest_alias, n_hit * k,
-                                        self.state).reshape(n_hit, k)
-                return out.reshape(ex.shape + (k,))
-        out = alias_sample_excluding(self.prob, self.alias, flat, k, self.state)
-        return out.reshape(ex.shape + (k,))
+        if self._heavy < 0 or not k:
+            return alias_sample_excluding(self.prob, self.alias, exclude, k, self.state)
+        hit = exclude == self._heavy
+        out = np.empty((exclude.size, k), dtype=np.int32)
+        out[~hit] = alias_sample_excluding(self.prob, self.alias, exclude[~hit], k, self.state)
+        rest_prob, rest_alias = self._rest
+        n_hit = int(np.count_nonzero(hit))
+        out[hit] = alias_sample(rest_prob, rest_alias, n_hit * k, self.state).reshape(n_hit, k)
+        return out
 
 
 class UnigramSampler:
@@ -147,9 +152,6 @@ class UnigramSampler:
         return self.table.sample_excluding(target, self.sample_size)
 
     def negative_sample_checked(self, target):
-        """``get_negative_sample`` for a 1-D int64 ``target`` the caller has already
-        range-checked (the layers do): skips the per-call validation."""
-        t = self.table
-        if t._heavy >= 0 or t._only_positive >= 0:
-            return self.get_negative_sample(target)
-        return alias_sample_excluding(t.prob, t.alias, target, self.sample_size, t.state)
+        """``get_negative_sample`` for a 1-D int64 ``target`` already checked to lie in
+        ``[0, vocab_size)`` (the layers check it): skips the per-call validation."""
+        return self.table.draw_excluding(target, self.sample_size)

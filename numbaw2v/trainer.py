@@ -39,11 +39,8 @@ def remove_duplicate(params, grads):
 
 
 def _sparse_clip(sparse_grads, max_norm):
-    total = np.sqrt(sum(float(np.sum(s.astype(np.float64) ** 2)) for _, _, s in sparse_grads))
-    rate = max_norm / (total + 1e-6)
-    if rate < 1:
-        for _, _, s in sparse_grads:
-            s *= rate
+    """clip_grads for ``[(param, rows, summed), ...]``: scales every ``summed`` in place."""
+    clip_grads([summed for _param, _rows, summed in sparse_grads], max_norm)
 
 
 class Trainer:

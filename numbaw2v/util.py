@@ -100,7 +100,10 @@ def analogy(a, b, c, word_to_id, id_to_word, word_matrix, top=5, answer=None):
             print(f"{word} is not found")
             return []
     print(f"\n[analogy] {a}:{b} = {c}:?")
-    vec = lambda w: word_matrix[word_to_id[w]]
+
+    def vec(w):
+        return word_matrix[word_to_id[w]]
+
     query_vec = normalize((vec(b) - vec(a) + vec(c)).astype(np.float64))
     similarity = np.dot(word_matrix, query_vec)
     if answer is not None:

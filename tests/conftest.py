@@ -2,9 +2,10 @@
 import os
 from pathlib import Path
 
-import numpy as np
 import pytest
 from hypothesis import settings
+
+from helpers import zipf_ids
 
 # In CI, Hypothesis replays the same examples every run (no flaky red builds);
 # locally it keeps exploring new ones.
@@ -21,15 +22,6 @@ def shared_dir():
     if not SHARED.is_dir():
         pytest.skip(f"{SHARED} not present")
     return SHARED
-
-
-def zipf_ids(n, vocab_size, seed=0):
-    """n word ids with Zipf-like frequencies, every id of the vocabulary present."""
-    rng = np.random.default_rng(seed)
-    p = 1.0 / np.arange(1, vocab_size + 1)
-    ids = rng.choice(vocab_size, size=n, p=p / p.sum())
-    ids[:vocab_size] = np.arange(vocab_size)
-    return ids.astype(np.int64)
 
 
 @pytest.fixture

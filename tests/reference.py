@@ -61,10 +61,10 @@ def ref_build_alias(weights):
     small = [i for i in range(n) if scaled[i] < 1.0]
     large = [i for i in range(n) if scaled[i] >= 1.0]
     while small and large:
-        s, l = small.pop(), large[-1]
-        prob[s], alias[s] = scaled[s], l
-        scaled[l] = scaled[l] + scaled[s] - 1.0
-        if scaled[l] < 1.0:
+        s, big = small.pop(), large[-1]
+        prob[s], alias[s] = scaled[s], big
+        scaled[big] = scaled[big] + scaled[s] - 1.0
+        if scaled[big] < 1.0:
             small.append(large.pop())
     for i in small + large:
         prob[i] = 1.0 if w[i] > 0 else 0.0
@@ -109,19 +109,25 @@ def ref_scatter_add(dW, ids, dout):
         dW[ids[pos]] += dout[pos]
 
 
-def ref_scatter_add_sparse(ids, dout):
+def ref_sum_rows_by_id(ids, rows):
+    """ids (n, c), rows (n, d): every ids[r, k] receives rows[r]; sums per distinct id."""
     ids = np.asarray(ids)
     sums = {}
-    for pos in np.ndindex(*ids.shape):
-        i = int(ids[pos])
-        sums[i] = sums.get(i, 0) + dout[pos].astype(np.float64)
+    for r in range(ids.shape[0]):
+        for k in range(ids.shape[1]):
+            i = int(ids[r, k])
+            sums[i] = sums.get(i, 0) + rows[r].astype(np.float64)
     keys = sorted(sums)
-    d = dout.shape[-1]
-    summed = np.array([sums[k] for k in keys]).reshape(len(keys), d)
+    summed = np.array([sums[k] for k in keys]).reshape(len(keys), rows.shape[1])
     return np.array(keys, dtype=np.int64), summed
 
 
-# ---- loss kernel twin (numbaw2v.kernels.loss) ----
+def ref_gather_dot(W, ids, h):
+    rows = W[ids]
+    return rows, np.sum(rows.astype(np.float64) * h, axis=1)
+
+
+# ---- loss kernel twins (numbaw2v.kernels.loss) ----
 
 def ref_sigmoid_bce(scores, labels):
     x = np.asarray(scores, dtype=np.float64)
@@ -129,6 +135,58 @@ def ref_sigmoid_bce(scores, labels):
     loss = np.logaddexp(0.0, x) - x * t
     sig = np.exp(-np.logaddexp(0.0, -x))
     return float(loss.mean()), (sig - t) / x.size
+
+
+def ref_ns_forward(W, ids, h):
+    """Score layer i scores W[ids[i]] against h with label 1 for i = 0, else 0."""
+    scores, losses, dscores = [], [], []
+    for i in range(ids.shape[0]):
+        x = np.sum(W[ids[i]].astype(np.float64) * h, axis=1)
+        labels = np.full(x.shape, 1.0 if i == 0 else 0.0)
+        loss, dx = ref_sigmoid_bce(x, labels)
+        scores.append(x)
+        losses.append(loss)
+        dscores.append(dx)
+    return np.array(scores), np.array(losses), np.array(dscores)
+
+
+def ref_ns_backward(dscores, h, W, ids):
+    """dh summed over the score layers, and each layer's row gradients dscore * h."""
+    dh = np.zeros(h.shape)
+    drows = np.empty(ids.shape + (h.shape[1],))
+    for i in range(ids.shape[0]):
+        dh += dscores[i][:, None] * W[ids[i]]
+        drows[i] = dscores[i][:, None] * h
+    return dh, drows
+
+
+# ---- optimizer kernel twins (numbaw2v.kernels.optim) ----
+
+def ref_rows_problem(rows, n):
+    """0: strictly increasing ids in [0, n); 1: an id out of range; 2: not increasing."""
+    for k, r in enumerate(rows):
+        if not 0 <= r < n:
+            return 1
+        if k and r <= rows[k - 1]:
+            return 2
+    return 0
+
+
+def ref_sgd_rows(W, rows, grad, lr):
+    for k, i in enumerate(rows):
+        W[i] -= lr * grad[k]
+
+
+def ref_adam_step(p, m, v, g, lr_t, a1, a2, eps):
+    """One Adam step on flat arrays, in place (a1 = 1 - beta1, a2 = 1 - beta2)."""
+    m += a1 * (g - m)
+    v += a2 * (g * g - v)
+    p -= lr_t * m / (np.sqrt(v) + eps)
+
+
+def ref_adam_rows(W, mv, rows, grad, lr_t, a1, a2, eps):
+    for k, i in enumerate(rows):
+        ref_adam_step(W[i], mv[i, 0], mv[i, 1], grad[k], lr_t, a1, a2, eps)
 
 
 # ---- the book's chapter-4 layers ----

@@ -8,7 +8,7 @@ import numpy as np
 
 from numbaw2v.models import CBOW
 from numbaw2v.util import create_contexts_target
-from conftest import zipf_ids
+from helpers import zipf_ids
 
 
 def book_remove_duplicate(params, grads):

@@ -1,10 +1,10 @@
-"""The fused sigmoid + BCE kernel: agreement with its twin, stability, gradient."""
+"""The loss kernels: agreement with their twins, stability, gradients."""
 import numpy as np
 from hypothesis import given, settings, strategies as st
 from hypothesis.extra import numpy as hnp
 
-from numbaw2v.kernels.loss import sigmoid_bce
-from reference import ref_sigmoid_bce
+from numbaw2v.kernels.loss import ns_backward, ns_forward, sigmoid_bce
+from reference import ref_ns_backward, ref_ns_forward, ref_sigmoid_bce
 
 FAST = settings(max_examples=50, deadline=None)
 
@@ -58,3 +58,33 @@ def test_keeps_input_shape():
     loss, grad = sigmoid_bce(x, np.ones((3, 2)))
     assert grad.shape == (3, 2)
     np.testing.assert_allclose(loss, np.log(2))
+
+
+@st.composite
+def ns_case(draw):
+    """Output weights, (k + 1, n) ids into them and hidden vectors (n, d)."""
+    V, d = draw(st.integers(1, 10)), draw(st.integers(1, 6))
+    layers, n = draw(st.integers(1, 4)), draw(st.integers(1, 6))
+    dtype = draw(st.sampled_from([np.float32, np.float64]))
+    W = draw(hnp.arrays(dtype, (V, d), elements=st.floats(-3, 3, width=32)))
+    ids = draw(hnp.arrays(np.int64, (layers, n), elements=st.integers(0, V - 1)))
+    h = draw(hnp.arrays(dtype, (n, d), elements=st.floats(-3, 3, width=32)))
+    return W, ids, h
+
+
+@FAST
+@given(ns_case())
+def test_ns_forward_and_backward_match_twins(case):
+    W, ids, h = case
+    tol = 1e-4 if W.dtype == np.float32 else 1e-12
+    scores, losses, dscores = ns_forward(W, ids, h)
+    ref_scores, ref_losses, ref_dscores = ref_ns_forward(W, ids, h)
+    assert scores.dtype == dscores.dtype == h.dtype
+    np.testing.assert_allclose(scores, ref_scores, rtol=tol, atol=tol)
+    np.testing.assert_allclose(losses, ref_losses, rtol=tol, atol=tol)
+    np.testing.assert_allclose(dscores, ref_dscores, rtol=tol, atol=tol)
+    dh, drows = ns_backward(dscores, h, W, ids)
+    ref_dh, ref_drows = ref_ns_backward(dscores, h, W, ids)
+    assert drows.shape == ids.shape + (W.shape[1],)
+    np.testing.assert_allclose(dh, ref_dh, rtol=tol, atol=tol)
+    np.testing.assert_allclose(drows, ref_drows, rtol=tol, atol=tol)

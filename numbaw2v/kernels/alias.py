@@ -41,13 +41,13 @@ def build_alias(weights):
     while ns > 0 and nl > 0:
         ns -= 1
         s = small[ns]
-        l = large[nl - 1]
+        big = large[nl - 1]
         prob[s] = scaled[s]
-        alias[s] = l
-        scaled[l] = (scaled[l] + scaled[s]) - 1.0
-        if scaled[l] < 1.0:
+        alias[s] = big
+        scaled[big] = (scaled[big] + scaled[s]) - 1.0
+        if scaled[big] < 1.0:
             nl -= 1
-            small[ns] = l
+            small[ns] = big
             ns += 1
     # Whatever remains is 1 up to rounding: those columns keep themselves.
     for k in range(nl):

@@ -1,11 +1,11 @@
-"""Embedding kernels: gather rows, scatter-add row gradients (dense and sparse).
+"""Embedding kernels: gather rows, add row gradients into a dense matrix, sum them by id.
 
 Conventions (checked by the Python callers in ``numbaw2v.layers``, not here):
 ``W``/``dW`` are 2-D float arrays of shape (V, d); ``ids`` are integer arrays
 of any shape with every entry in [0, V); ``dout`` has shape ``ids.shape + (d,)``
 and is C-contiguous.
 
-Scatter-add with repeated ids is a reduction into shared rows, so it runs on
+Adding row gradients with repeated ids is a reduction into shared rows, so it runs on
 one thread: two threads adding into the same row would race. Gathers and the
 per-row dot products read only, and split their rows over threads with
 ``prange`` when the batch is big enough to pay for it.
@@ -13,6 +13,7 @@ per-row dot products read only, and split their rows over threads with
 import numpy as np
 from numba import njit, prange
 
+from .policy import FASTMATH
 from .prefetch import prefetch_row
 
 # Below this many rows a gather is cheaper on one thread than the cost of
@@ -114,11 +115,14 @@ def _sorted_unique(flat):
 
 @njit(cache=True, nogil=True)
 def sum_rows_by_id(ids, rows):
-    """The sparse scatter-add with a row shared by several ids.
+    """The row-sparse gradient: the gradient rows of equal ids summed, nothing scattered.
 
     ``ids`` is (n, c) and ``rows`` is (n, d): every ``ids[r, k]`` receives
-    ``rows[r]`` (CBOW's context words all receive the same hidden gradient).
-    Returns ``(unique_rows, summed)`` as :func:`scatter_add_sparse` does.
+    ``rows[r]`` (CBOW's context words all receive the same hidden gradient;
+    c = 1 for one row per id). Returns ``(unique_rows, summed)``: the sorted
+    distinct ids (int64) and, for each, the sum of the rows it receives (dtype
+    of rows). Adding ``summed[k]`` into row ``unique_rows[k]`` of a zero matrix
+    gives the dense :func:`scatter_add` result.
     """
     n, c = ids.shape
     d = rows.shape[1]
@@ -136,21 +140,6 @@ def sum_rows_by_id(ids, rows):
 
 
 @njit(cache=True, nogil=True)
-def scatter_add_sparse(ids, dout):
-    """Sum the gradient rows of equal ids.
-
-    Returns ``(unique_rows, summed)``: the sorted distinct ids (int64) and, for
-    each, the sum of the rows of ``dout`` at its positions (dtype of dout).
-    Adding ``summed[k]`` into row ``unique_rows[k]`` of a zero matrix gives
-    the dense ``scatter_add`` result.
-    """
-    flat = ids.ravel()
-    n = flat.shape[0]
-    d = dout.shape[dout.ndim - 1]
-    return sum_rows_by_id(flat.reshape((n, 1)), dout.reshape((n, d)))
-
-
-@njit(cache=True, nogil=True)
 def dot_backward(dscore, h, target_W, dh):
     """EmbeddingDot's backward: returns ``dscore[:, None] * h`` and adds
     ``dscore[:, None] * target_W`` into ``dh`` in place."""
@@ -164,12 +153,12 @@ def dot_backward(dscore, h, target_W, dh):
     return dtarget
 
 
-@njit(cache=True, nogil=True, fastmath=True)
+@njit(cache=True, nogil=True, fastmath=FASTMATH)
 def gather_dot(W, ids, h):
     """The rows ``W[ids]`` and their row-wise dot products with ``h``: EmbeddingDot's forward.
 
     ``ids`` is 1-D of length n, ``h`` is (n, d). Returns ``(rows, scores)``:
-    rows (n, d) in the dtype of W, scores (n,) in the dtype of h. (fastmath
+    rows (n, d) in the dtype of W, scores (n,) in the dtype of h. (FASTMATH
     lets the compiler reorder each dot product's sum to vectorise it.)
     """
     n = ids.shape[0]
@@ -215,7 +204,7 @@ def gather_mean(W, ids):
 
 
 @njit(cache=True, nogil=True)
-def max_min(ids):
+def min_max(ids):
     """(min, max) of a non-empty integer array in one pass (for range checks)."""
     flat = ids.ravel()
     lo = flat[0]

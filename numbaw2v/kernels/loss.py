@@ -14,7 +14,9 @@ import math
 import numpy as np
 from numba import njit
 
-from .embed import PREFETCH_AHEAD, prefetch_row
+from .embed import PREFETCH_AHEAD
+from .policy import FASTMATH
+from .prefetch import prefetch_row
 
 
 @njit(cache=True, nogil=True, inline="always", error_model="numpy")
@@ -57,7 +59,7 @@ def sigmoid_bce(scores, labels):
     return total * inv_n, grad.reshape(scores.shape)
 
 
-@njit(cache=True, nogil=True, fastmath=True, error_model="numpy")
+@njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
 def ns_forward(W, ids, h):
     """Negative sampling's scores and losses for all k + 1 score layers in one pass.
 
@@ -100,7 +102,7 @@ def ns_forward(W, ids, h):
     return scores, losses, dscores
 
 
-@njit(cache=True, nogil=True, fastmath=True, error_model="numpy")
+@njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
 def ns_backward(dscores, h, W, ids):
     """Backward of all k + 1 EmbeddingDot layers of negative sampling.
 

@@ -14,4 +14,6 @@ may run it side by side). Kernels that do float arithmetic on rows use
 The effect on quality is measured in bench/RESULTS.md; the kernels are tested
 against plain-NumPy twins in tests/reference.py within float32 tolerances.
 """
-FASTMATH = frozenset({"nsz", "arcp", "contract", "reassoc"})
+# A plain set: Numba's fastmath option accepts a bool, set or dict, not a frozenset.
+# Never modify it; pass it as it is (``@njit(..., fastmath=FASTMATH)``).
+FASTMATH = {"nsz", "arcp", "contract", "reassoc"}

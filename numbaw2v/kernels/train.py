@@ -25,7 +25,7 @@ from .prefetch import prefetch_row
 from .rng import below, chunk_state, next_state, uniform
 
 MAX_EXP = 6.0
-_FM = set(FASTMATH)     # Numba accepts a set or dict of flags, not the frozenset itself
+_FM = FASTMATH
 
 # sigmoid at the SIGMOID_BINS + 1 edges of equal bins over [-MAX_EXP, MAX_EXP], read with
 # linear interpolation: an 8 KB table (1001 float64) in L1 cache instead of an exp and a

@@ -1,44 +1,18 @@
-"""Alias tables: exact encoded distribution, goodness of fit, exclusion, seeds."""
-import math
-
+"""AliasTable and the book's UnigramSampler: encoded distribution, goodness of fit,
+exclusion, seeds."""
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
-from hypothesis.extra import numpy as hnp
 
-from numbaw2v.kernels.alias import alias_sample, build_alias
+from helpers import alias_weights, chi2_critical
 from numbaw2v.sampling import AliasTable, UnigramSampler
-from reference import ref_alias_probabilities, ref_alias_sample, ref_build_alias
+from reference import ref_alias_probabilities
 
 FAST = settings(max_examples=50, deadline=None)
 
 
-@st.composite
-def weights(draw):
-    """Non-negative weights with zeros and ratios up to 1e9, at least one positive."""
-    n = draw(st.integers(1, 60))
-    exps = draw(hnp.arrays(np.float64, n, elements=st.floats(0, 9)))
-    w = 10.0 ** exps
-    w[draw(hnp.arrays(np.bool_, n))] = 0.0
-    if not np.any(w > 0):
-        w[draw(st.integers(0, n - 1))] = 1.0
-    return w
-
-
-def chi2_critical(df, z=3.0902323):
-    """Upper critical value of chi-square (Wilson-Hilferty); z=3.09 is alpha=0.001."""
-    k = 2.0 / (9.0 * df)
-    return df * (1.0 - k + z * math.sqrt(k)) ** 3
-
-
-def test_chi2_critical_matches_tables():
-    # published upper 0.1% points: df=10 -> 29.588, df=50 -> 86.661
-    assert abs(chi2_critical(10) - 29.588) < 0.2
-    assert abs(chi2_critical(50) - 86.661) < 0.2
-
-
 @FAST
-@given(weights())
+@given(alias_weights())
 def test_table_encodes_the_normalised_weights(w):
     t = AliasTable(w, seed=0)
     expect = w / w.sum()
@@ -47,25 +21,6 @@ def test_table_encodes_the_normalised_weights(w):
                                rtol=1e-6, atol=0)
     assert np.all(t.prob[w == 0] == 0)          # a zero-weight column never keeps itself
     assert np.all(w[t.alias[t.prob < 1]] > 0)   # and never is an alias
-
-
-@FAST
-@given(weights())
-def test_kernel_table_equals_twin(w):
-    prob, alias = build_alias(w)
-    ref_prob, ref_alias = ref_build_alias(w)
-    np.testing.assert_allclose(prob, ref_prob, rtol=1e-12)
-    np.testing.assert_array_equal(alias[prob < 1], ref_alias[prob < 1])
-
-
-def test_draws_equal_twin_replay():
-    w = np.array([1.0, 3.0, 0.0, 6.0])
-    prob, alias = build_alias(w)
-    state = np.array([987654321], dtype=np.uint64)
-    got = alias_sample(prob, alias, 200, state)
-    ref, s = ref_alias_sample(prob, alias, 200, 987654321)
-    np.testing.assert_array_equal(got, ref)
-    assert int(state[0]) == s
 
 
 def test_chi_square_goodness_of_fit():
@@ -89,7 +44,7 @@ def test_chi_square_detects_a_wrong_distribution():
 
 
 @FAST
-@given(weights(), st.integers(0, 2**32))
+@given(alias_weights(), st.integers(0, 2**32))
 def test_zero_weights_never_drawn_and_excluded_never_appears(w, seed):
     t = AliasTable(w, seed=seed)
     draws = t.sample(500)
@@ -119,7 +74,8 @@ def test_reproducible_at_a_seed():
     np.testing.assert_array_equal(a.sample(100), b.sample(100))
     np.testing.assert_array_equal(a.sample_excluding(np.arange(10), 3),
                                   b.sample_excluding(np.arange(10), 3))
-    assert not np.array_equal(AliasTable(w, seed=43).sample(100), AliasTable(w, seed=42).sample(100))
+    assert not np.array_equal(AliasTable(w, seed=43).sample(100),
+                              AliasTable(w, seed=42).sample(100))
 
 
 def test_only_positive_id_cannot_be_excluded():
@@ -136,3 +92,24 @@ def test_unigram_sampler_shape_and_exclusion():
     assert not np.any(neg == target[:, None])
     p = np.array([1, 2, 3, 4]) ** 0.75
     np.testing.assert_allclose(s.word_p, p / p.sum())
+
+
+
+@FAST
+@given(alias_weights(), st.integers(0, 2**32))
+def test_draw_excluding_is_sample_excluding_without_the_checks(w, seed):
+    positive = np.flatnonzero(w > 0)
+    if positive.size < 2:
+        return
+    exclude = np.random.default_rng(seed).choice(positive, size=20).astype(np.int64)
+    fast = AliasTable(w, seed=seed).draw_excluding(exclude, 4)
+    checked = AliasTable(w, seed=seed).sample_excluding(exclude, 4)
+    np.testing.assert_array_equal(fast, checked)
+
+
+def test_unigram_sampler_checked_path_equals_the_checked_one():
+    corpus = np.array([0, 1, 1, 2, 2, 2, 3, 3, 3, 3])
+    target = np.array([3, 2, 0, 1], dtype=np.int64)
+    a = UnigramSampler(corpus, 0.75, 3, seed=5)
+    b = UnigramSampler(corpus, 0.75, 3, seed=5)
+    np.testing.assert_array_equal(a.negative_sample_checked(target), b.get_negative_sample(target))
