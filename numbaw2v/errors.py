@@ -42,3 +42,20 @@ class OutputFileError(Numbaw2vError, OSError):
 
 class ModelStateError(Numbaw2vError, ValueError):
     """The model's arrays do not match its vocabulary or each other (checked before kernels run)."""
+
+
+class WordDecodeError(InputFileError, UnicodeDecodeError):
+    """A word of a vector file is not valid in the file's encoding (``unicode_errors='strict'``).
+
+    Still a ``UnicodeDecodeError`` (what gensim raises), and an ``InputFileError``
+    carrying the path and the byte offset of the record.
+    """
+
+    def __init__(self, path, err, line=None, offset=None):
+        UnicodeDecodeError.__init__(self, err.encoding, err.object, err.start, err.end, err.reason)
+        self.path, self.line, self.offset = path, line, offset
+        self.problem = f"word is not valid {err.encoding} ({err.reason})"
+        self._message = InputFileError(path, self.problem, line, offset).args[0]
+
+    def __str__(self):
+        return self._message
