@@ -100,11 +100,11 @@ def open_binary(path):
     if path == STDIN:
         return _stdin()
     if os.path.isdir(path):
-        raise IsADirectoryError(errno.EISDIR, "is a directory, not a file", path)
+        raise IsADirectoryError(f"{path}: is a directory, not a file")
     if not os.path.exists(path):
-        raise FileNotFoundError(errno.ENOENT, "no such file", path)
+        raise FileNotFoundError(f"{path}: no such file")
     if not os.access(path, os.R_OK):
-        raise PermissionError(errno.EACCES, "not readable", path)
+        raise PermissionError(f"{path}: not readable")
     if not compression_of(path):
         return open(path, "rb")
     return io.BufferedReader(_CheckedRaw(open_compressed(path, "rb"), path), 1 << 16)
