@@ -193,9 +193,7 @@ def _output_error(path, err, tmp=None):
     reason = os.strerror(err.errno) if err.errno else str(err).replace(tmp or path, path)
     if os.path.isdir(path):
         reason = "is a directory"
-    out = OutputFileError(f"{path}: cannot be written ({reason})")
-    out.errno, out.filename = err.errno, path
-    return out
+    return OutputFileError(f"{path}: cannot be written ({reason})")
 
 
 def _fsync_path(path):
