@@ -107,6 +107,9 @@ def open_binary(path):
         raise PermissionError(f"{path}: not readable")
     if not compression_of(path):
         return open(path, "rb")
+    if os.path.getsize(path) == 0:      # gzip would read it as empty data
+        raise TruncatedFileError(path, f"empty file: not even the start of a "
+                                 f"{compression_of(path)} stream", offset=0)
     return io.BufferedReader(_CheckedRaw(open_compressed(path, "rb"), path), 1 << 16)
 
 

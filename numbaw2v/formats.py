@@ -478,6 +478,9 @@ def _read_text_body(fin, path, count, dim, encoding, errors, limit=None, first_l
     for lineno, line in enumerate(fin, start=first_line):
         if wanted is not None and len(keys) >= wanted:
             break
+        if not line.endswith(b"\n"):
+            raise TruncatedFileError(path, "the file ends inside this line (no line end): "
+                                     "it was cut short", line=lineno)
         word, _, rest = line.rstrip().partition(b" ")
         values = rest.split()
         if dim is None:
