@@ -41,9 +41,17 @@ def compression_of(path):
 
 
 def open_compressed(path, mode="rb", name=None):
-    """Open ``path`` with the (de)compressor its extension (or that of ``name``) asks for."""
-    opener = COMPRESSORS.get(compression_of(path if name is None else name), open)
-    return opener(path, mode)
+    """Open ``path`` with the (de)compressor its extension (or that of ``name``) asks for.
+
+    A gzip stream records ``name`` (the final file name), not the temporary ``path``.
+    """
+    kind = compression_of(path if name is None else name)
+    if kind == ".gz" and name is not None and mode in ("wb", "ab"):
+        raw = open(path, mode)
+        stream = gzip.GzipFile(os.path.basename(os.fspath(name)), mode=mode, fileobj=raw)
+        stream.myfileobj = raw            # closed with the gzip stream
+        return stream
+    return COMPRESSORS.get(kind, open)(path, mode)
 
 
 def read_error(path, err, offset=None):

@@ -373,3 +373,16 @@ def test_gensim_reads_our_files_and_we_read_gensims(tmp_path):
         back = KeyedVectors.load_word2vec_format(tmp_path / "g.out", binary=binary)
         assert back.index_to_key == kv.index_to_key
         np.testing.assert_allclose(back.vectors, kv.vectors, rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["v.bin.gz", "v.txt.bz2", "v.bin.xz"])
+@pytest.mark.parametrize("damage, error", [
+    (lambda raw: raw[: len(raw) * 2 // 3], TruncatedFileError),
+    (lambda raw: raw[:-100] + bytes([raw[-100] ^ 0xFF]) + raw[-99:], InputFileError),
+])
+def test_damaged_compressed_vector_file_names_the_file(tmp_path, name, damage, error):
+    path = tmp_path / name
+    make_kv(n=400).save_word2vec_format(path)
+    path.write_bytes(damage(path.read_bytes()))
+    with pytest.raises(error, match=re.escape(str(path))):
+        KeyedVectors.load_word2vec_format(path)
