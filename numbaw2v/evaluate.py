@@ -95,7 +95,8 @@ def _text_lines(path):
             try:
                 yield line_no, raw.decode("utf8")
             except UnicodeDecodeError as err:
-                raise InputFileError(path, f"not valid UTF-8 ({err.reason})", line=line_no) from None
+                problem = f"not valid UTF-8 ({err.reason})"
+                raise InputFileError(path, problem, line=line_no) from None
 
 
 # -------------------------------------------------------------------- analogies
@@ -131,7 +132,8 @@ def answer_analogies(kv, questions, restrict_vocab=300000, case_insensitive=True
     """Answer ``a : b :: c : ?`` questions over the restricted vocabulary.
 
     ``similarity_function`` names the method as gensim's ``KeyedVectors`` does:
-    'most_similar' (3CosAdd) or 'most_similar_cosmul' (3CosMul). Returns ``(known, correct)``: boolean arrays telling for each question whether
+    'most_similar' (3CosAdd) or 'most_similar_cosmul' (3CosMul). Returns
+    ``(known, correct)``: boolean arrays telling for each question whether
     all four words are in the vocabulary and whether the prediction equals d.
     """
     score = _ANALOGY_SCORES.get(similarity_function)
@@ -162,7 +164,7 @@ def _cos_add(unit, a, b, c):
 
 
 def _cos_mul(unit, a, b, c):
-    """3CosMul (Levy and Goldberg 2014): cos(x, b) cos(x, c) / (cos(x, a) + eps), cosines in [0, 1]."""
+    """3CosMul (Levy and Goldberg 2014): cos(x,b) cos(x,c) / (cos(x,a) + eps), cosines in [0, 1]."""
     def shifted(rows):
         return (1.0 + unit[rows] @ unit.T) / 2.0
     return shifted(b) * shifted(c) / (shifted(a) + 1e-6)
@@ -229,7 +231,8 @@ def analogy_report(kv, path, restrict_vocab=300000, case_insensitive=True, dummy
              "incorrect": [q for s in sections for q in s["incorrect"]]}
     sections.append(total)
     oov = int((~known).sum())
-    logger.info("analogy questions with out-of-vocabulary words: %.1f%%", 100.0 * oov / len(questions))
+    logger.info("analogy questions with out-of-vocabulary words: %.1f%%",
+                100.0 * oov / len(questions))
     score = _log_section(total)
     return {"score": score, "sections": sections, "questions": len(questions), "oov": oov,
             "summary": summarize_analogies(sections)}
@@ -277,7 +280,7 @@ def summarize_analogies(sections):
         group = groups["syntactic" if s["section"].startswith("gram") else "semantic"]
         group[0] += ok
         group[1] += done
-    total = [groups["semantic"][0] + groups["syntactic"][0], groups["semantic"][1] + groups["syntactic"][1]]
+    total = [groups["semantic"][i] + groups["syntactic"][i] for i in (0, 1)]
     return {"sections": rows,
             "semantic": entry("semantic", *groups["semantic"]),
             "syntactic": entry("syntactic", *groups["syntactic"]),
@@ -288,7 +291,8 @@ def _log_section(section):
     score = section_accuracy(section)
     done = len(section["correct"]) + len(section["incorrect"])
     if done:
-        logger.info("%s: %.1f%% (%d/%d)", section["section"], 100.0 * score, len(section["correct"]), done)
+        logger.info("%s: %.1f%% (%d/%d)", section["section"], 100.0 * score,
+                    len(section["correct"]), done)
     return score
 
 
@@ -435,7 +439,7 @@ def regularized_beta(x, a, b, one_minus_x=None):
 
 
 def _beta_fraction(x, a, b, max_terms=500, eps=1e-16):
-    """Continued fraction of the incomplete beta function, evaluated by the modified Lentz method."""
+    """Continued fraction of the incomplete beta function, by the modified Lentz method."""
     tiny = 1e-300
     c, d = 1.0, 1.0 - (a + b) * x / (a + 1.0)
     d = 1.0 / (d if abs(d) > tiny else tiny)

@@ -132,8 +132,8 @@ def read_word2vec(path, binary=None, limit=None, encoding="utf8", unicode_errors
     """Read a word2vec binary or text file (optionally compressed): (keys, vectors).
 
     ``binary=None`` reads ``.txt``/``.vec`` names as text and otherwise tells
-    the flavour from the first record (so a text file named ``.bin`` loads too); ``binary=True`` on a text file raises an error
-    saying so. ``limit`` reads only the first
+    the flavour from the first record (so a text file named ``.bin`` loads
+    too); ``binary=True`` on a text file raises an error saying so. ``limit`` reads only the first
     words; ``datatype`` is the dtype of the returned vectors; ``no_header`` reads
     a text file without the ``"V d"`` line. Errors: see the module docstring.
     """

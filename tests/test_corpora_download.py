@@ -144,7 +144,9 @@ def _register(monkeypatch, **fields):
 
 def _leftovers(root):
     """Files in the cache, not counting the records of verified ready files."""
-    return sorted(n for n in os.listdir(root) if n != corpora.STAMP_DIR) if os.path.isdir(root) else []
+    if not os.path.isdir(root):
+        return []
+    return sorted(n for n in os.listdir(root) if n != corpora.STAMP_DIR)
 
 
 # --------------------------------------------------------------------- success

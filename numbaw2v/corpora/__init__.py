@@ -179,8 +179,8 @@ def _fetch_download(entry, timeout, progress):
     errors = []
     for url in entry.urls:
         try:
-            return _download.download(url, dest, sha256=entry.sha256, md5=entry.md5, size=entry.size,
-                                       timeout=timeout, progress=progress)
+            return _download.download(url, dest, sha256=entry.sha256, md5=entry.md5,
+                                      size=entry.size, timeout=timeout, progress=progress)
         except DownloadError as exc:
             errors.append(exc)
     if all(isinstance(e, OfflineError) for e in errors):
