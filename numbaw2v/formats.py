@@ -32,7 +32,8 @@ import numpy as np
 
 from numbaw2v.errors import (InputFileError, ParameterError, TruncatedFileError,
                              WordDecodeError)
-from numbaw2v.fileio import atomic_output, compression_of, open_binary, open_compressed, read_error
+from numbaw2v.fileio import (STDIN, atomic_output, compression_of, open_binary, open_compressed,
+                             read_error)
 
 logger = logging.getLogger(__name__)
 
@@ -144,6 +145,8 @@ def read_word2vec(path, binary=None, limit=None, encoding="utf8", unicode_errors
             raise ParameterError(f"{path}: no_header=True works only with the text format")
         binary = False
     elif binary is None:
+        if path == STDIN:
+            raise ParameterError("reading vectors from standard input needs binary=True or False")
         binary = format_of(path) != "text" and _looks_binary(path)
     with open_binary(path) as fin:
         try:
@@ -424,7 +427,9 @@ def _binary_misfit(path, count, dim, record, offset, truncated=False, trailing=F
 
 
 def _body_head(path, size=1 << 16):
-    """The first bytes after the header line (None when they cannot be read)."""
+    """The first bytes after the header line (None when they cannot be read again)."""
+    if path == STDIN:
+        return None
     try:
         with open_binary(path) as fin:
             fin.readline(1024)

@@ -387,3 +387,14 @@ def test_damaged_compressed_vector_file_names_the_file(tmp_path, name, damage, e
     path.write_bytes(damage(path.read_bytes()))
     with pytest.raises(error, match=re.escape(str(path))):
         KeyedVectors.load_word2vec_format(path)
+
+
+def test_vectors_from_standard_input(monkeypatch):
+    import io
+    import sys
+    data = _c_binary(_KEYS, _VECS)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    keys, vectors = read_word2vec("-", binary=True)
+    assert keys == _KEYS and same_bits(vectors, _VECS)
+    with pytest.raises(ParameterError, match="standard input"):
+        read_word2vec("-")
