@@ -31,6 +31,9 @@ class InputFileError(Numbaw2vError, ValueError):
             where += f" (byte offset {offset})"
         super().__init__(f"{where}: {problem}")
 
+    def __reduce__(self):       # pickles (for worker processes) with the fields, not the message
+        return self.__class__, (self.path, self.problem, self.line, self.offset)
+
 
 class TruncatedFileError(InputFileError, EOFError):
     """A file ends before the data its header or format promises."""
@@ -59,3 +62,7 @@ class WordDecodeError(InputFileError, UnicodeDecodeError):
 
     def __str__(self):
         return self._message
+
+    def __reduce__(self):
+        err = UnicodeDecodeError(self.encoding, self.object, self.start, self.end, self.reason)
+        return self.__class__, (self.path, err, self.line, self.offset)

@@ -402,7 +402,10 @@ def _binary_misfit(path, count, dim, record, offset, truncated=False, trailing=F
     head = _body_head(path)
     fits = head is None or _parsed(head, dim, min(count, record + 3), skip_decode=record) >= 0
     where = f"record {record} of {count}"
-    if fits and truncated:
+    if head is not None and _is_text_record(head.split(b"\n", 1)[0] + b"\n", dim):
+        err = InputFileError(path, "this is a word2vec text file, not binary: load it with "
+                             "binary=False (or name it .txt)", offset=offset)
+    elif fits and truncated:
         err = TruncatedFileError(path, f"the file ends inside {where} "
                                  f"({count} words of {dim} float32 values declared)",
                                  offset=offset)
@@ -412,9 +415,6 @@ def _binary_misfit(path, count, dim, record, offset, truncated=False, trailing=F
     elif fits:
         err = InputFileError(path, f"{where} is damaged: expected a word, a space and {dim} "
                              "float32 values", offset=offset)
-    elif head is not None and _is_text_record(head.split(b"\n", 1)[0] + b"\n", dim):
-        err = InputFileError(path, "this is a word2vec text file, not binary: load it with "
-                             "binary=False (or name it .txt)", offset=offset)
     else:
         others = _fitting_dims(head, count, range(1, 4097)) if head is not None else []
         hint = (f"; they fit {others[0]} values: the header's dimension is wrong" if others

@@ -172,3 +172,17 @@ def test_interrupt_removes_the_temp_file_and_propagates(tmp_path):
             open(tmp, "wb").write(b"x")
             raise KeyboardInterrupt
     assert os.listdir(tmp_path) == []
+
+
+def test_the_projects_file_errors_survive_pickling():
+    import pickle
+
+    from numbaw2v.errors import WordDecodeError
+    try:
+        b"\xff".decode("utf8")
+    except UnicodeDecodeError as err:
+        decode = WordDecodeError("v.bin", err, offset=7)
+    for error in (InputFileError("a.txt", "damaged", line=3), TruncatedFileError("b.gz", "cut"),
+                  decode):
+        back = pickle.loads(pickle.dumps(error))
+        assert type(back) is type(error) and str(back) == str(error) and back.path == error.path

@@ -398,3 +398,26 @@ def test_vectors_from_standard_input(monkeypatch):
     assert keys == _KEYS and same_bits(vectors, _VECS)
     with pytest.raises(ParameterError, match="standard input"):
         read_word2vec("-")
+
+
+def _gensim_test_data():
+    try:
+        from gensim.test.utils import datapath
+    except ImportError:
+        return []
+    names = ["euclidean_vectors.bin", "high_precision.kv.bin", "poincare_vectors.bin",
+             "high_precision.kv.txt", "toy-model.vec", "lee_fasttext.vec", "word2vec_pre_kv_c"]
+    return [datapath(n) for n in names if os.path.exists(datapath(n))]
+
+
+@pytest.mark.parametrize("path", _gensim_test_data(), ids=os.path.basename)
+def test_gensims_test_files_load_as_gensim_loads_them_and_text_is_not_binary(path):
+    gensim = pytest.importorskip("gensim.models")
+    binary = path.endswith(".bin")
+    theirs = gensim.KeyedVectors.load_word2vec_format(path, binary=binary)
+    keys, vectors = read_word2vec(path)                   # flavour found from the content
+    assert keys == [str(k) for k in theirs.index_to_key]
+    np.testing.assert_allclose(vectors, theirs.vectors, rtol=1e-6)
+    if not binary:
+        with pytest.raises(InputFileError, match="word2vec text file, not binary"):
+            read_word2vec(path, binary=True)
