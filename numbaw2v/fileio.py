@@ -195,9 +195,15 @@ def atomic_output(path):
         _fsync_path(directory)
     except BaseException as err:
         remove_quietly(tmp)
-        if isinstance(err, OSError) and not isinstance(err, Numbaw2vError):
+        if _about_output(err, (tmp, path, directory)):
             raise _output_error(path, err, tmp) from err
         raise
+
+
+def _about_output(err, names):
+    """True for an OS error in writing the output (not one naming some other file)."""
+    return (isinstance(err, OSError) and not isinstance(err, Numbaw2vError)
+            and (err.filename is None or os.fspath(err.filename) in names))
 
 
 def _output_error(path, err, tmp=None):

@@ -186,3 +186,11 @@ def test_the_projects_file_errors_survive_pickling():
                   decode):
         back = pickle.loads(pickle.dumps(error))
         assert type(back) is type(error) and str(back) == str(error) and back.path == error.path
+
+
+def test_an_error_about_another_file_inside_the_block_is_not_blamed_on_the_output(tmp_path):
+    with pytest.raises(FileNotFoundError) as info:
+        with fileio.atomic_output(tmp_path / "out.bin"):
+            open(tmp_path / "some-input.txt", "rb")
+    assert not isinstance(info.value, OutputFileError)
+    assert os.listdir(tmp_path) == []
