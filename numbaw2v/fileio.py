@@ -203,7 +203,8 @@ def atomic_output(path):
 def _about_output(err, names):
     """True for an OS error in writing the output (not one naming some other file)."""
     return (isinstance(err, OSError) and not isinstance(err, Numbaw2vError)
-            and (err.filename is None or os.fspath(err.filename) in names))
+            and (err.filename is None or not isinstance(err.filename, (str, bytes, os.PathLike))
+                 or os.fspath(err.filename) in names))
 
 
 def _output_error(path, err, tmp=None):

@@ -137,6 +137,8 @@ def test_failed_save_names_the_requested_path_and_leaves_no_temp_file(tmp_path, 
     target.write_bytes(b"old")
 
     def refuse(*args):
+        if isinstance(args[0], int):               # fsync(fd): no file name, as the OS says it
+            raise OSError(errno.ENOSPC, "No space left on device")
         raise OSError(errno.ENOSPC, "No space left on device", args[0])
 
     monkeypatch.setattr(os, "replace" if fault == "rename fails" else "fsync", refuse)
