@@ -31,6 +31,9 @@ class InputFileError(Numbaw2vError, ValueError):
             where += f" (byte offset {offset})"
         super().__init__(f"{where}: {problem}")
 
+    def __reduce__(self):       # pickles (for worker processes) with the fields, not the message
+        return self.__class__, (self.path, self.problem, self.line, self.offset)
+
 
 class TruncatedFileError(InputFileError, EOFError):
     """A file ends before the data its header or format promises."""
@@ -46,3 +49,24 @@ class ModelStateError(Numbaw2vError, ValueError):
 
 class VocabularyError(Numbaw2vError, RuntimeError, ValueError):
     """The vocabulary is empty or missing (gensim users catch RuntimeError, others ValueError)."""
+
+
+class WordDecodeError(InputFileError, UnicodeDecodeError):
+    """A word of a vector file is not valid in the file's encoding (``unicode_errors='strict'``).
+
+    Still a ``UnicodeDecodeError`` (what gensim raises), and an ``InputFileError``
+    carrying the path and the byte offset of the record.
+    """
+
+    def __init__(self, path, err, line=None, offset=None):
+        UnicodeDecodeError.__init__(self, err.encoding, err.object, err.start, err.end, err.reason)
+        self.path, self.line, self.offset = path, line, offset
+        self.problem = f"word is not valid {err.encoding} ({err.reason})"
+        self._message = InputFileError(path, self.problem, line, offset).args[0]
+
+    def __str__(self):
+        return self._message
+
+    def __reduce__(self):
+        err = UnicodeDecodeError(self.encoding, self.object, self.start, self.end, self.reason)
+        return self.__class__, (self.path, err, self.line, self.offset)

@@ -24,11 +24,14 @@ import os
 
 import numpy as np
 
+from numbaw2v.errors import InputFileError, ParameterError
 from numbaw2v.fileio import open_binary
 
 logger = logging.getLogger(__name__)
 
 TOTAL_SECTION = "Total accuracy"
+MIN_PAIRS = 3                   # fewer pairs give no correlation (r = +-1 whatever the data)
+NAN = float("nan")
 _CANDIDATES = 5                 # answers inspected per question, as in gensim
 _SCORE_BUDGET = 1 << 24         # float32 scores held at once while answering a batch
 
@@ -56,26 +59,33 @@ class _RestrictedVocab:
         return np.fromiter((get(w, -1) for w in words), dtype=np.int64, count=len(words))
 
 
-# -------------------------------------------------------------------- analogies
-def read_analogies(path):
-    """Sections of an analogy file as a list of ``(name, [(a, b, c, d), ...])``.
+# ------------------------------------------------------------ evaluation files
+def read_records(path, parse, what):
+    """The records of an analogy or word-pair file, read by one rule.
 
-    Section headers are lines starting with ': '; lines without exactly four
-    words are skipped. A question before the first header raises ValueError.
+    Lines are UTF-8 (a line that is not raises ``InputFileError`` naming it);
+    blank lines and lines starting with '#' are skipped; ``parse(line)`` returns
+    a record, or None for a malformed line, which is skipped and reported in one
+    warning with its line number. A file without a single record raises
+    ``InputFileError``.
     """
-    sections = []
+    records, malformed = [], []
     for line_no, line in _text_lines(path):
-        if line.startswith(": "):
-            sections.append((line.lstrip(": ").strip(), []))
+        text = line.strip()
+        if not text or text.startswith("#"):
             continue
-        if not sections:
-            raise ValueError(f"{path}: line {line_no}: a question before the first ': section' header")
-        words = line.split()
-        if len(words) != 4:
-            logger.info("skipping line %d of %s: not four words", line_no, path)
-            continue
-        sections[-1][1].append(tuple(words))
-    return sections
+        record = parse(text)
+        if record is None:
+            malformed.append(line_no)
+        else:
+            records.append((line_no, record))
+    if malformed:
+        shown = ", ".join(map(str, malformed[:5])) + (", ..." if len(malformed) > 5 else "")
+        logger.warning("%s: skipped %d line(s) that are not %s (line %s)", os.fspath(path),
+                       len(malformed), what, shown)
+    if not records:
+        raise InputFileError(path, f"no {what} found")
+    return records
 
 
 def _text_lines(path):
@@ -85,15 +95,51 @@ def _text_lines(path):
             try:
                 yield line_no, raw.decode("utf8")
             except UnicodeDecodeError as err:
-                raise ValueError(f"{path}: line {line_no}: not valid UTF-8 ({err.reason})") from None
+                problem = f"not valid UTF-8 ({err.reason})"
+                raise InputFileError(path, problem, line=line_no) from None
 
 
-def answer_analogies(kv, questions, restrict_vocab=300000, case_insensitive=True):
-    """Answer ``a : b :: c : ?`` questions with 3CosAdd over the restricted vocabulary.
+# -------------------------------------------------------------------- analogies
+def _parse_analogy(text):
+    if text.startswith(":"):
+        return ("section", text[1:].strip())
+    words = text.split()
+    return ("question", tuple(words)) if len(words) == 4 else None
 
-    Returns ``(known, correct)``: boolean arrays telling for each question whether
+
+def read_analogies(path):
+    """Sections of an analogy file as a list of ``(name, [(a, b, c, d), ...])``.
+
+    Section headers are lines starting with ':'; other lines must hold four
+    words (see :func:`read_records` for the rest of the rule). A question
+    before the first header raises ``InputFileError``.
+    """
+    sections = []
+    for line_no, (kind, value) in read_records(path, _parse_analogy,
+                                               "analogy lines (': section' or 'a b c d')"):
+        if kind == "section":
+            sections.append((value, []))
+        elif not sections:
+            raise InputFileError(path, "a question before the first ': section' header",
+                                 line=line_no)
+        else:
+            sections[-1][1].append(value)
+    return sections
+
+
+def answer_analogies(kv, questions, restrict_vocab=300000, case_insensitive=True,
+                     similarity_function="most_similar"):
+    """Answer ``a : b :: c : ?`` questions over the restricted vocabulary.
+
+    ``similarity_function`` names the method as gensim's ``KeyedVectors`` does:
+    'most_similar' (3CosAdd) or 'most_similar_cosmul' (3CosMul). Returns
+    ``(known, correct)``: boolean arrays telling for each question whether
     all four words are in the vocabulary and whether the prediction equals d.
     """
+    score = _ANALOGY_SCORES.get(similarity_function)
+    if score is None:
+        raise ParameterError(f"similarity_function must be one of {sorted(_ANALOGY_SCORES)}, "
+                             f"got {similarity_function!r}")
     vocab = _RestrictedVocab(kv, restrict_vocab, case_insensitive)
     flat = [vocab.fold(w) for q in questions for w in q]
     rows = vocab.rows(flat).reshape(len(questions), 4)
@@ -105,17 +151,32 @@ def answer_analogies(kv, questions, restrict_vocab=300000, case_insensitive=True
         batch = max(1, _SCORE_BUDGET // vocab.size)
         for start in range(0, len(todo), batch):
             chosen = todo[start:start + batch]
-            correct[chosen] = _answer_batch(unit, vocab.canon, rows[chosen])
+            correct[chosen] = _answer_batch(unit, vocab.canon, rows[chosen], score)
     return known, correct
 
 
-def _answer_batch(unit, canon, rows):
-    """Predictions for one batch of known questions (rows: (n, 4) canonical rows)."""
-    a, b, c, expected = rows.T
+def _cos_add(unit, a, b, c):
+    """3CosAdd: cosine of every row with b + c - a (unit vectors)."""
     query = unit[b] + unit[c] - unit[a]
     norms = np.linalg.norm(query, axis=1, keepdims=True)
     query /= np.maximum(norms, np.finfo(np.float32).tiny)
-    scores = query @ unit.T
+    return query @ unit.T
+
+
+def _cos_mul(unit, a, b, c):
+    """3CosMul (Levy and Goldberg 2014): cos(x,b) cos(x,c) / (cos(x,a) + eps), cosines in [0, 1]."""
+    def shifted(rows):
+        return (1.0 + unit[rows] @ unit.T) / 2.0
+    return shifted(b) * shifted(c) / (shifted(a) + 1e-6)
+
+
+_ANALOGY_SCORES = {"most_similar": _cos_add, "most_similar_cosmul": _cos_mul}
+
+
+def _answer_batch(unit, canon, rows, score=_cos_add):
+    """Predictions for one batch of known questions (rows: (n, 4) canonical rows)."""
+    a, b, c, expected = rows.T
+    scores = score(unit, a, b, c)
     line = np.arange(len(rows))
     for col in (a, b, c):
         scores[line, col] = -np.inf
@@ -138,7 +199,8 @@ def _answer_batch(unit, canon, rows):
     return predicted == expected
 
 
-def analogy_report(kv, path, restrict_vocab=300000, case_insensitive=True, dummy4unknown=False):
+def analogy_report(kv, path, restrict_vocab=300000, case_insensitive=True, dummy4unknown=False,
+                   similarity_function="most_similar"):
     """Everything an analogy run measures, as a dict.
 
     Keys: 'score' (total accuracy), 'sections' (gensim-shaped list, last entry
@@ -148,8 +210,9 @@ def analogy_report(kv, path, restrict_vocab=300000, case_insensitive=True, dummy
     parsed = read_analogies(path)
     questions = [q for _, qs in parsed for q in qs]
     if not questions:
-        raise ValueError(f"{path}: no analogy questions found")
-    known, correct = answer_analogies(kv, questions, restrict_vocab, case_insensitive)
+        raise InputFileError(path, "no analogy questions found (only section headers)")
+    known, correct = answer_analogies(kv, questions, restrict_vocab, case_insensitive,
+                                      similarity_function)
     fold = str.upper if case_insensitive else (lambda w: w)
     sections, i = [], 0
     for name, qs in parsed:
@@ -168,20 +231,25 @@ def analogy_report(kv, path, restrict_vocab=300000, case_insensitive=True, dummy
              "incorrect": [q for s in sections for q in s["incorrect"]]}
     sections.append(total)
     oov = int((~known).sum())
-    logger.info("analogy questions with out-of-vocabulary words: %.1f%%", 100.0 * oov / len(questions))
+    logger.info("analogy questions with out-of-vocabulary words: %.1f%%",
+                100.0 * oov / len(questions))
     score = _log_section(total)
     return {"score": score, "sections": sections, "questions": len(questions), "oov": oov,
             "summary": summarize_analogies(sections)}
 
 
-def evaluate_word_analogies(kv, path, restrict_vocab=300000, case_insensitive=True, dummy4unknown=False):
+def evaluate_word_analogies(kv, path, restrict_vocab=300000, case_insensitive=True,
+                            dummy4unknown=False, similarity_function="most_similar"):
     """Accuracy on an analogy file in the Google format (``: section`` headers, ``a b c d`` lines).
 
+    ``similarity_function``: 'most_similar' (3CosAdd, the default) or
+    'most_similar_cosmul' (3CosMul), named as gensim's KeyedVectors methods.
     Returns ``(score, sections)`` shaped like gensim's: ``sections`` is a list of
     dicts with 'section', 'correct' and 'incorrect' (lists of 4-tuples), the last
     one being 'Total accuracy'; ``score`` is the total accuracy.
     """
-    report = analogy_report(kv, path, restrict_vocab, case_insensitive, dummy4unknown)
+    report = analogy_report(kv, path, restrict_vocab, case_insensitive, dummy4unknown,
+                            similarity_function)
     return report["score"], report["sections"]
 
 
@@ -212,7 +280,7 @@ def summarize_analogies(sections):
         group = groups["syntactic" if s["section"].startswith("gram") else "semantic"]
         group[0] += ok
         group[1] += done
-    total = [groups["semantic"][0] + groups["syntactic"][0], groups["semantic"][1] + groups["syntactic"][1]]
+    total = [groups["semantic"][i] + groups["syntactic"][i] for i in (0, 1)]
     return {"sections": rows,
             "semantic": entry("semantic", *groups["semantic"]),
             "syntactic": entry("syntactic", *groups["syntactic"]),
@@ -223,24 +291,24 @@ def _log_section(section):
     score = section_accuracy(section)
     done = len(section["correct"]) + len(section["incorrect"])
     if done:
-        logger.info("%s: %.1f%% (%d/%d)", section["section"], 100.0 * score, len(section["correct"]), done)
+        logger.info("%s: %.1f%% (%d/%d)", section["section"], 100.0 * score,
+                    len(section["correct"]), done)
     return score
 
 
 # ------------------------------------------------------------------- word pairs
 def read_word_pairs(path, delimiter="\t"):
-    """``(word1, word2, score)`` triples of a similarity file; '#' lines and malformed lines are skipped."""
-    triples = []
-    for line_no, line in _text_lines(path):
-        if line.startswith("#"):
-            continue
+    """``(word1, word2, score)`` triples of a similarity file (one rule: :func:`read_records`)."""
+    def parse(text):
+        fields = text.split(delimiter)
+        if len(fields) != 3:
+            return None
         try:
-            w1, w2, score = line.split(delimiter)
-            triples.append((w1, w2, float(score)))
+            return fields[0].strip(), fields[1].strip(), float(fields[2])
         except ValueError:
-            logger.info("skipping line %d of %s: not 'word%sword%sscore'", line_no, path,
-                        delimiter, delimiter)
-    return triples
+            return None
+
+    return [t for _, t in read_records(path, parse, f"'word{delimiter}word{delimiter}score' pairs")]
 
 
 def evaluate_word_pairs(kv, path, delimiter="\t", restrict_vocab=300000, case_insensitive=True,
@@ -249,7 +317,9 @@ def evaluate_word_pairs(kv, path, delimiter="\t", restrict_vocab=300000, case_in
 
     Returns ``((pearson_r, p), (spearman_r, p), oov_percent)`` like gensim: the
     p-values are two-sided; ``oov_percent`` is the share of pairs with an unknown
-    word (relative to the pairs used when ``dummy4unknown``).
+    word (relative to the pairs used when ``dummy4unknown``). As in gensim (SciPy),
+    a NaN score or vector, or a constant column, makes the correlations NaN (never
+    a perfect score); fewer than 3 usable pairs give NaN too. Each case is logged.
     """
     triples = read_word_pairs(path, delimiter)
     vocab = _RestrictedVocab(kv, restrict_vocab, case_insensitive)
@@ -263,13 +333,29 @@ def evaluate_word_pairs(kv, path, delimiter="\t", restrict_vocab=300000, case_in
     keep = np.ones(len(triples), dtype=bool) if dummy4unknown else known
     gold, model = gold[keep], model[keep]
     if not len(gold):
-        raise ValueError(f"{path}: no usable word pairs (bad format, or every pair has an unknown word)")
+        raise InputFileError(path, "no usable word pairs (every pair has an unknown word)")
     oov = int((~known).sum())
     oov_ratio = 100.0 * oov / (len(gold) if dummy4unknown else len(gold) + oov)
+    _warn_degenerate(path, gold, model)
     pearson, spearman = pearson_r(gold, model), spearman_r(gold, model)
     logger.info("%s: Pearson %.4f, Spearman %.4f, pairs with unknown words %.1f%%",
                 os.fspath(path), pearson[0], spearman[0], oov_ratio)
     return pearson, spearman, oov_ratio
+
+
+def _warn_degenerate(path, gold, model):
+    """Log why the correlations of these columns will be NaN, if they will."""
+    for name, column in (("human scores", gold), ("model similarities", model)):
+        bad = int((~np.isfinite(column)).sum())
+        if bad:
+            logger.warning("%s: %d of the %s are NaN or inf: the correlations are NaN",
+                           os.fspath(path), bad, name)
+        elif len(column) and np.all(column == column[0]):
+            logger.warning("%s: the %s are all equal: the correlations are NaN",
+                           os.fspath(path), name)
+    if len(gold) < MIN_PAIRS:
+        logger.warning("%s: only %d usable pair(s); correlations need at least %d: NaN",
+                       os.fspath(path), len(gold), MIN_PAIRS)
 
 
 # ------------------------------------------------------------------- statistics
@@ -288,19 +374,37 @@ def rank_average(values):
 
 
 def pearson_r(x, y):
-    """Pearson correlation and its two-sided p-value (NaN when undefined)."""
-    x = np.asarray(x, dtype=np.float64) - np.mean(x)
-    y = np.asarray(y, dtype=np.float64) - np.mean(y)
+    """Pearson correlation and its two-sided p-value.
+
+    Both are NaN when undefined: a NaN or inf among the values, a constant
+    column, or fewer than ``MIN_PAIRS`` pairs.
+    """
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    if _undefined(x, y):
+        return NAN, NAN
+    x, y = x - np.mean(x), y - np.mean(y)
     denom = math.sqrt(float(x @ x) * float(y @ y))
-    if denom == 0.0:
-        return float("nan"), float("nan")
-    r = max(-1.0, min(1.0, float(x @ y) / denom))
+    r = float(x @ y) / denom if denom > 0.0 else NAN
+    if math.isnan(r):
+        return NAN, NAN
+    r = max(-1.0, min(1.0, r))
     return r, correlation_pvalue(r, len(x))
 
 
 def spearman_r(x, y):
-    """Spearman rank correlation (average ranks for ties) and its two-sided p-value."""
+    """Spearman rank correlation (average ranks for ties) and its two-sided p-value.
+
+    NaN in the same cases as :func:`pearson_r` (NaN is not ranked).
+    """
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    if _undefined(x, y):
+        return NAN, NAN
     return pearson_r(rank_average(x), rank_average(y))
+
+
+def _undefined(x, y):
+    return (len(x) < MIN_PAIRS or not np.all(np.isfinite(x)) or not np.all(np.isfinite(y))
+            or np.all(x == x[0]) or np.all(y == y[0]))
 
 
 def correlation_pvalue(r, n):
@@ -335,7 +439,7 @@ def regularized_beta(x, a, b, one_minus_x=None):
 
 
 def _beta_fraction(x, a, b, max_terms=500, eps=1e-16):
-    """Continued fraction of the incomplete beta function, evaluated by the modified Lentz method."""
+    """Continued fraction of the incomplete beta function, by the modified Lentz method."""
     tiny = 1e-300
     c, d = 1.0, 1.0 - (a + b) * x / (a + 1.0)
     d = 1.0 / (d if abs(d) > tiny else tiny)

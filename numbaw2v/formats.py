@@ -3,35 +3,47 @@
 Files:
 
 - word2vec binary (``.bin``): a header line ``"V d\\n"``, then for each word its
-  UTF-8 bytes, one space, d little-endian float32 values and a newline.
+  UTF-8 bytes, one space, d little-endian float32 values and (as the C tool
+  writes; gensim omits it) a newline.
 - word2vec text (``.txt``/``.vec``): the same header, then ``word v1 ... vd``
   per line, each value written with 9 significant digits, which is enough
-  for float32 to come back bit for bit.
+  for float32 to come back bit for bit. ``no_header`` files (GloVe) lack the
+  header line.
+- word counts (``fvocab``, the C tool's ``-save-vocab``): ``word count`` per line.
 - native (``.npz``): the matrix, the words (UTF-8 bytes plus offsets) and the
   counts, in a NumPy archive read with ``allow_pickle=False``.
 
-Any of them may be compressed (``.gz``, ``.bz2``, ``.xz``). Writing is atomic;
-a truncated or damaged file raises ``ValueError`` naming the file and the
-line (text), word number and byte offset (binary) or member (native) at fault.
+Any of them may be compressed (``.gz``, ``.bz2``, ``.xz``). Writing is atomic.
+Reading checks every record: a file that ends early raises
+``TruncatedFileError`` (an ``EOFError`` and a ``ValueError``), a damaged one
+``InputFileError`` naming the file and the line (text), record number and byte
+offset (binary) or member (native) at fault; a binary file whose records do
+not fit the header's dimension says so (and which dimension they do fit). Under
+``unicode_errors='strict'`` a word that is not valid in the encoding raises
+``WordDecodeError``, which is also a ``UnicodeDecodeError``. Values that are
+not finite (NaN, inf) are refused on reading and on writing.
 """
-import bz2
-import gzip
 import io
 import logging
-import lzma
 import os
+import re
 
 import numpy as np
 
-from numbaw2v.fileio import atomic_output, compression_of, open_binary
+from numbaw2v.errors import (InputFileError, ParameterError, TruncatedFileError,
+                             WordDecodeError)
+from numbaw2v.fileio import (STDIN, atomic_output, compression_of, open_binary, open_compressed,
+                             read_error)
 
 logger = logging.getLogger(__name__)
 
 _BINARY_EXTS = {".bin"}
 _TEXT_EXTS = {".txt", ".vec", ".w2v"}
 _NATIVE_EXTS = {".npz"}
-_WRITERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open, ".lzma": lzma.open}
 _NATIVE_VERSION = 1
+_BLOCK = 1 << 20
+_MAX_WORD = 4096                          # bytes; the C tool's own limit is 100
+_NOT_IN_WORDS = re.compile(rb"[\t\n\r\x00 ]")  # bytes no word2vec word contains
 
 
 def format_of(path):
@@ -53,49 +65,138 @@ def format_of(path):
     return None
 
 
-def write_word2vec(path, keys, vectors, binary=True):
+# ------------------------------------------------------------------ writing
+def write_word2vec(path, keys, vectors, binary=None, write_header=True, total_vec=None):
     """Write ``keys`` and their rows of ``vectors`` in the word2vec binary or text format.
 
-    A ``.gz``/``.bz2``/``.xz`` suffix compresses the output. The file appears
-    under its name only once completely written.
+    ``binary=None`` picks binary for a ``.bin`` name and text otherwise.
+    Keys may be str or int (written as decimal text). ``write_header=False``
+    leaves out the ``"V d"`` line (GloVe-style text); ``total_vec`` overrides V
+    in the header. A ``.gz``/``.bz2``/``.xz`` suffix compresses the output. The
+    file appears under its name only once completely written.
     """
-    bad = next((k for k in keys if not k or any(c in k for c in " \t\n\r")), None)
-    if bad is not None:
-        raise ValueError(f"{path}: the word {bad!r} cannot be stored in word2vec format "
-                         "(empty or containing whitespace)")
+    words = _word_texts(path, keys)
+    vectors = np.asarray(vectors)
+    _check_finite(path, vectors)
+    total = len(words) if total_vec is None else _count_param("total_vec", total_vec)
+    if binary is None:
+        binary = format_of(path) == "binary"
     writer = _write_binary_body if binary else _write_text_body
     with atomic_output(path) as tmp:
-        opener = _WRITERS.get(compression_of(path), open)
-        with opener(tmp, "wb") as fout:
-            fout.write(f"{len(keys)} {vectors.shape[1]}\n".encode("ascii"))
-            writer(fout, keys, vectors)
+        with open_compressed(tmp, "wb", name=path) as fout:
+            if write_header:
+                fout.write(f"{total} {vectors.shape[1]}\n".encode("ascii"))
+            writer(fout, words, vectors)
 
 
-def read_word2vec(path, binary=None, limit=None, encoding="utf8", unicode_errors="strict"):
-    """Read a word2vec binary or text file (optionally compressed): (keys, float32 vectors).
+def write_word_counts(path, keys, counts):
+    """Write the C tool's vocabulary file: ``word count`` per line, atomically."""
+    words = _word_texts(path, keys)
+    lines = "".join(f"{w} {int(c)}\n" for w, c in zip(words, np.asarray(counts).tolist()))
+    with atomic_output(path) as tmp:
+        with open_compressed(tmp, "wb", name=path) as fout:
+            fout.write(lines.encode("utf8"))
 
-    ``binary=None`` picks the format by extension (.bin binary; .txt/.vec text)
-    and otherwise by looking at the first record. ``limit`` reads only the first
-    words. A truncated or damaged file raises ValueError naming the place.
+
+def _word_texts(path, keys):
+    """The text of each key (ints as decimal); words that word2vec cannot hold are refused."""
+    words = [k if isinstance(k, str) else _int_text(path, k) for k in keys]
+    bad = next((w for w in words if not w or _NOT_IN_WORDS.search(w.encode("utf8"))), None)
+    if bad is not None:
+        raise ParameterError(f"{path}: the word {bad!r} cannot be stored in word2vec format "
+                             "(empty or containing whitespace)")
+    return words
+
+
+def _int_text(path, key):
+    if isinstance(key, (int, np.integer)) and not isinstance(key, (bool, np.bool_)):
+        return str(int(key))
+    raise ParameterError(f"{path}: keys must be str or int, got {type(key).__name__} {key!r}")
+
+
+def _count_param(name, value):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise ParameterError(f"{name} must be an integer >= 0, got {value!r}")
+    return int(value)
+
+
+def _check_finite(path, vectors):
+    if vectors.size and not np.all(np.isfinite(vectors)):
+        row = int(np.flatnonzero(~np.isfinite(vectors).all(axis=1))[0])
+        raise ParameterError(f"{path}: refusing to write vectors with NaN or inf values "
+                             f"(first in row {row}); the training diverged or the data is bad")
+
+
+# ------------------------------------------------------------------ reading
+def read_word2vec(path, binary=None, limit=None, encoding="utf8", unicode_errors="strict",
+                  datatype=np.float32, no_header=False):
+    """Read a word2vec binary or text file (optionally compressed): (keys, vectors).
+
+    ``binary=None`` reads ``.txt``/``.vec`` names as text and otherwise tells
+    the flavour from the first record (so a text file named ``.bin`` loads
+    too); ``binary=True`` on a text file raises an error saying so. ``limit`` reads only the first
+    words; ``datatype`` is the dtype of the returned vectors; ``no_header`` reads
+    a text file without the ``"V d"`` line. Errors: see the module docstring.
     """
     path = os.fspath(path)
-    if binary is None:
-        kind = format_of(path)
-        binary = kind == "binary" if kind in ("binary", "text") else _looks_binary(path)
+    limit = None if limit is None else _count_param("limit", limit)
+    if no_header:
+        if binary:
+            raise ParameterError(f"{path}: no_header=True works only with the text format")
+        binary = False
+    elif binary is None:
+        if path == STDIN:
+            raise ParameterError("reading vectors from standard input needs binary=True or False")
+        binary = format_of(path) != "text" and _looks_binary(path)
     with open_binary(path) as fin:
-        count, dim = _read_header(fin, path)
-        if limit is not None:
-            count = min(count, max(0, int(limit)))
-        reader = _read_binary_body if binary else _read_text_body
-        keys, vectors = reader(fin, path, count, dim, encoding, unicode_errors)
-    return _drop_duplicates(keys, vectors, path)
+        try:
+            if no_header:
+                keys, vectors = _read_text_body(fin, path, None, None, encoding, unicode_errors,
+                                                limit=limit, first_line=1)
+            else:
+                count, dim = _read_header(fin, path)
+                if limit is not None:
+                    count = min(count, limit)
+                reader = _read_binary_body if binary else _read_text_body
+                keys, vectors = reader(fin, path, count, dim, encoding, unicode_errors,
+                                       limit=limit)
+        except (OSError, EOFError) as err:
+            raise read_error(path, err) from err
+    keys, vectors = _drop_duplicates(keys, vectors, path)
+    return keys, vectors.astype(datatype, copy=False)
+
+
+def read_word_counts(path, keys, encoding="utf8", unicode_errors="strict"):
+    """Counts of ``keys`` from a ``word count`` file (int64; -1 for a word it lacks)."""
+    path = os.fspath(path)
+    found = {}
+    with open_binary(path) as fin:
+        for line_no, raw in enumerate(fin, start=1):
+            fields = raw.split()
+            if not fields:
+                continue
+            if len(fields) != 2 or not fields[1].isdigit():
+                raise InputFileError(path, "expected 'word count'", line=line_no)
+            try:
+                word = fields[0].decode(encoding, unicode_errors)
+            except UnicodeDecodeError as err:
+                raise WordDecodeError(path, err, line=line_no) from None
+            found.setdefault(word, int(fields[1]))
+    return np.array([found.get(k, -1) for k in keys], dtype=np.int64)
 
 
 def write_native(path, keys, vectors, counts=None):
-    """Write the native ``.npz`` format: vectors, words and counts, without pickle."""
-    blob, offsets = _pack_keys(keys)
+    """Write the native ``.npz`` format: vectors, words and counts, without pickle.
+
+    Int keys are stored as their decimal text with a flag, and read back as ints.
+    """
+    _check_finite(path, np.asarray(vectors))
+    is_int = np.array([not isinstance(k, str) for k in keys], dtype=bool)
+    blob, offsets = _pack_keys(_word_texts_any(path, keys))
     arrays = {"format_version": np.array([_NATIVE_VERSION], dtype=np.int64),
               "vectors": vectors, "keys_utf8": blob, "key_offsets": offsets}
+    if is_int.any():
+        arrays["int_keys"] = is_int
     if counts is not None:
         arrays["counts"] = counts
     with atomic_output(path) as tmp:
@@ -107,24 +208,59 @@ def read_native(path):
     """Read a file written by :func:`write_native`: (vectors, keys, counts or None)."""
     path = os.fspath(path)
     with open_binary(path) as fin:
-        data = fin.read()
+        try:
+            data = fin.read()
+        except OSError as err:
+            raise read_error(path, err) from err
     try:
         with np.load(io.BytesIO(data), allow_pickle=False) as archive:
-            members = set(archive.files)
-            missing = {"vectors", "keys_utf8", "key_offsets"} - members
-            if missing:
-                raise ValueError(f"missing member(s) {', '.join(sorted(missing))}")
-            version = int(archive["format_version"][0]) if "format_version" in members else 1
-            if version > _NATIVE_VERSION:
-                raise ValueError(f"format version {version} is newer than this numbaw2v reads")
-            vectors = archive["vectors"]
-            keys = _unpack_keys(archive["keys_utf8"], archive["key_offsets"])
-            counts = archive["counts"] if "counts" in members else None
+            vectors, keys, counts = _native_members(archive)
+    except InputFileError:
+        raise
     except Exception as err:  # zipfile, EOF, format and decoding errors alike
-        if isinstance(err, (KeyboardInterrupt, MemoryError)):
+        if isinstance(err, MemoryError):
             raise
-        raise ValueError(f"{path}: not a valid numbaw2v vectors file ({err})") from err
+        raise InputFileError(path, f"not a valid numbaw2v vectors file ({err})") from err
+    problem = _native_problem(vectors, keys, counts)
+    if problem:
+        raise InputFileError(path, f"not a valid numbaw2v vectors file ({problem})")
     return vectors, keys, counts
+
+
+def _native_members(archive):
+    members = set(archive.files)
+    missing = {"vectors", "keys_utf8", "key_offsets"} - members
+    if missing:
+        raise ValueError(f"missing member(s) {', '.join(sorted(missing))}")
+    version = int(archive["format_version"][0]) if "format_version" in members else 1
+    if version > _NATIVE_VERSION:
+        raise ValueError(f"format version {version} is newer than this numbaw2v reads")
+    vectors = archive["vectors"]
+    keys = _unpack_keys(archive["keys_utf8"], archive["key_offsets"])
+    if "int_keys" in members:
+        flags = archive["int_keys"]
+        if flags.shape != (len(keys),):
+            raise ValueError("int_keys does not match the words")
+        keys = [int(k) if flag else k for k, flag in zip(keys, flags.tolist())]
+    counts = archive["counts"] if "counts" in members else None
+    return vectors, keys, counts
+
+
+def _native_problem(vectors, keys, counts):
+    """What is wrong with the arrays of a native file, or '' when nothing is."""
+    if vectors.ndim != 2 or vectors.dtype.kind != "f":
+        return f"vectors must be a 2-D float array, found {vectors.dtype} {vectors.shape}"
+    if vectors.shape[0] != len(keys):
+        return f"{len(keys)} words but {vectors.shape[0]} vectors"
+    if not np.all(np.isfinite(vectors)):
+        return "the vectors hold NaN or inf values"
+    if counts is not None and (counts.shape != (len(keys),) or counts.dtype.kind not in "iu"):
+        return f"counts must be {len(keys)} integers, found {counts.dtype} {counts.shape}"
+    return ""
+
+
+def _word_texts_any(path, keys):
+    return [k if isinstance(k, str) else _int_text(path, k) for k in keys]
 
 
 def _pack_keys(keys):
@@ -144,6 +280,7 @@ def _unpack_keys(blob, offsets):
     return [raw[a:b].decode("utf8") for a, b in zip(bounds[:-1], bounds[1:])]
 
 
+# ------------------------------------------------------------ word2vec bodies
 def _write_binary_body(fout, keys, vectors):
     rows = vectors.astype("<f4", copy=False)
     for start in range(0, len(keys), 4096):
@@ -171,85 +308,208 @@ def _read_header(fin, path):
             raise ValueError
     except ValueError:
         shown = line[:60].decode("utf8", "replace").rstrip("\n")
-        raise ValueError(f"{path}: line 1: expected a header 'words dimensions', found {shown!r}") from None
+        raise InputFileError(path, f"expected a header 'words dimensions', found {shown!r}",
+                             line=1) from None
     return count, dim
 
 
 def _looks_binary(path):
     """Guess the word2vec flavour of ``path`` from its first record."""
     with open_binary(path) as fin:
-        _, dim = _read_header(fin, path)
-        first = fin.readline(64 * 1024)
+        try:
+            _, dim = _read_header(fin, path)
+            first = fin.readline(64 * 1024)
+        except (OSError, EOFError) as err:
+            raise read_error(path, err) from err
+    return not _is_text_record(first, dim)
+
+
+def _is_text_record(line, dim):
     try:
-        parts = first.decode("utf8").split()
+        parts = line.decode("utf8", "replace").split()
         np.array(parts[1:], dtype=np.float32)
     except (UnicodeDecodeError, ValueError):
-        return True
-    return len(parts) != dim + 1
+        return False
+    return len(parts) == dim + 1
 
 
-def _read_binary_body(fin, path, count, dim, encoding, errors):
+class _Records:
+    """The body of a binary file, read in blocks; ``buf[pos:]`` is not yet parsed."""
+
+    def __init__(self, fin, start):
+        self.fin, self.buf, self.pos, self.start, self.eof = fin, b"", 0, start, False
+
+    def want(self, n):
+        """Make at least ``n`` unparsed bytes available, unless the file ends first."""
+        while len(self.buf) - self.pos < n and not self.eof:
+            more = self.fin.read(max(_BLOCK, n))
+            self.eof = not more
+            self.start += self.pos
+            self.buf, self.pos = self.buf[self.pos:] + more, 0
+        return len(self.buf) - self.pos >= n
+
+    @property
+    def offset(self):
+        return self.start + self.pos
+
+
+def _read_binary_body(fin, path, count, dim, encoding, errors, limit=None):
     width = 4 * dim
-    keys = []
-    data = bytearray()
-    buf = b""
-    pos = 0           # position of the next record within buf
-    consumed = 0      # bytes of the body before buf
-    header_len = fin.tell() if hasattr(fin, "tell") else 0
-    eof = False
+    keys, data = [], bytearray()
+    body = _Records(fin, fin.tell() if fin.seekable() else len(f"{count} {dim}\n"))
+    newline = None        # records end with "\n" (C tool) or not (gensim): set by the first
     while len(keys) < count:
-        space = buf.find(b" ", pos)
-        if space < 0 or len(buf) - space - 1 < width:
-            if eof:
-                offset = header_len + consumed + pos
-                raise ValueError(
-                    f"{path}: truncated binary data at word {len(keys)} (byte offset {offset}): "
-                    f"the header declares {count} vectors of {dim} dimensions")
-            consumed += pos
-            more = fin.read(1 << 20)
-            eof = not more
-            buf = buf[pos:] + more
-            pos = 0
-            continue
-        word = buf[pos:space].lstrip(b"\n")
+        record, offset = len(keys), body.offset
+        body.want(_MAX_WORD + 2 + width)
+        buf, pos = body.buf, body.pos
+        space = buf.find(b" ", pos, pos + _MAX_WORD + 2)
+        end = space + 1 + width
+        if space < 0 or end > len(buf):
+            if body.eof and (space >= 0 or len(buf) - pos <= _MAX_WORD):
+                raise _binary_misfit(path, count, dim, record, offset, truncated=True)
+            raise _binary_misfit(path, count, dim, record, offset)
+        word = buf[pos + 1 if buf[pos:pos + 1] == b"\n" else pos:space]
+        if not word or _NOT_IN_WORDS.search(word):
+            raise _binary_misfit(path, count, dim, record, offset)
+        if newline is None:
+            newline = buf[end:end + 1] == b"\n"
+        if newline:
+            if buf[end:end + 1] not in (b"\n", b"") or (buf[end:end + 1] == b"" and not body.eof):
+                raise _binary_misfit(path, count, dim, record, offset)
+            end += 1
         try:
             keys.append(word.decode(encoding, errors))
         except UnicodeDecodeError as err:
-            offset = header_len + consumed + pos
-            raise ValueError(f"{path}: word {len(keys)} (byte offset {offset}) is not valid "
-                             f"{encoding}: {err.reason}") from None
+            misfit = _binary_misfit(path, count, dim, record, offset)
+            if misfit.fits_header:
+                raise WordDecodeError(path, err, offset=offset) from None
+            raise misfit from None
         data += buf[space + 1:space + 1 + width]
-        pos = space + 1 + width
+        body.pos = end
+    if limit is None and body.want(1) and body.buf[body.pos:].strip():
+        raise _binary_misfit(path, count, dim, count, body.offset, trailing=True)
     vectors = np.frombuffer(bytes(data), dtype="<f4").reshape(len(keys), dim)
+    _check_read_finite(path, vectors, lambda row: f"record {row}")
     return keys, vectors.astype(np.float32)
 
 
-def _read_text_body(fin, path, count, dim, encoding, errors):
-    keys = []
-    blocks = []
-    tokens = []
-    first_line = 2
-    for lineno in range(2, count + 2):
-        line = fin.readline()
-        if not line:
-            raise ValueError(f"{path}: line {lineno}: unexpected end of file after {lineno - 2} "
-                             f"of {count} vectors declared in the header")
+def _binary_misfit(path, count, dim, record, offset, truncated=False, trailing=False):
+    """The error for a binary record that does not parse, saying what is really wrong.
+
+    The first records are re-read to tell a wrong dimension in the header or a
+    text file read as binary from damage at this record.
+    """
+    head = _body_head(path)
+    fits = head is None or _parsed(head, dim, min(count, record + 3), skip_decode=record) >= 0
+    where = f"record {record} of {count}"
+    if head is not None and _is_text_record(head.split(b"\n", 1)[0] + b"\n", dim):
+        err = InputFileError(path, "this is a word2vec text file, not binary: load it with "
+                             "binary=False (or name it .txt)", offset=offset)
+    elif fits and truncated:
+        err = TruncatedFileError(path, f"the file ends inside {where} "
+                                 f"({count} words of {dim} float32 values declared)",
+                                 offset=offset)
+    elif fits and trailing:
+        err = InputFileError(path, f"data after the last of the {count} records the header "
+                             "declares (is the word count in the header wrong?)", offset=offset)
+    elif fits:
+        err = InputFileError(path, f"{where} is damaged: expected a word, a space and {dim} "
+                             "float32 values", offset=offset)
+    else:
+        others = _fitting_dims(head, count, range(1, 4097)) if head is not None else []
+        hint = (f"; they fit {others[0]} values: the header's dimension is wrong" if others
+                else "; the file is damaged or not word2vec binary")
+        err = InputFileError(path, f"the header declares {count} words of {dim} values, but the "
+                             f"records do not fit {dim} float32 values ({where}){hint}",
+                             offset=offset)
+    err.fits_header = fits
+    return err
+
+
+def _body_head(path, size=1 << 16):
+    """The first bytes after the header line (None when they cannot be read again)."""
+    if path == STDIN:
+        return None
+    try:
+        with open_binary(path) as fin:
+            fin.readline(1024)
+            return fin.read(size)
+    except (OSError, EOFError, InputFileError):
+        return None
+
+
+def _fitting_dims(head, count, dims, records=3):
+    """Which of ``dims`` all the first few binary records in ``head`` fit."""
+    wanted = min(count, records)
+    return [d for d in dims if _parsed(head, d, wanted) == wanted]
+
+
+def _parsed(head, dim, records, skip_decode=-1):
+    """How many of the first ``records`` records of ``head`` parse with ``dim`` (-1: one fails).
+
+    Records cut off by the end of ``head`` are not counted against ``dim``; the
+    word of record ``skip_decode`` need not be valid UTF-8 (it is the one in question).
+    """
+    pos, newline = 0, None
+    for done in range(records):
+        space = head.find(b" ", pos, pos + _MAX_WORD + 2)
+        end = space + 1 + 4 * dim
+        if space < 0 or end > len(head):
+            return done if len(head) - pos <= _MAX_WORD + 1 + 4 * dim else -1
+        word = head[pos:space]
+        if not word or _NOT_IN_WORDS.search(word) or not (done == skip_decode or _decodes(word)):
+            return -1
+        if newline is None:
+            newline = head[end:end + 1] == b"\n"
+        if newline and head[end:end + 1] not in (b"\n", b""):
+            return -1
+        pos = end + newline
+    return records
+
+
+def _decodes(word):
+    try:
+        word.decode("utf8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _read_text_body(fin, path, count, dim, encoding, errors, limit=None, first_line=2):
+    """Text records from line ``first_line`` on; ``count=None`` reads to the end (no header)."""
+    keys, blocks, tokens = [], [], []
+    block_line = lineno = first_line
+    wanted = count if count is not None else limit
+    for lineno, line in enumerate(fin, start=first_line):
+        if wanted is not None and len(keys) >= wanted:
+            break
+        if not line.endswith(b"\n"):
+            raise TruncatedFileError(path, "the file ends inside this line (no line end): "
+                                     "it was cut short", line=lineno)
         word, _, rest = line.rstrip().partition(b" ")
         values = rest.split()
-        if len(values) != dim or not word:
-            raise ValueError(f"{path}: line {lineno}: expected a word and {dim} values, "
-                             f"found {len(values) + bool(word)} fields")
+        if dim is None:
+            dim = len(values)
+        if len(values) != dim or not word or dim == 0:
+            raise InputFileError(path, f"expected a word and {dim} values, "
+                                 f"found {len(values) + bool(word)} fields", line=lineno)
         try:
             keys.append(word.decode(encoding, errors))
         except UnicodeDecodeError as err:
-            raise ValueError(f"{path}: line {lineno}: word is not valid {encoding}: {err.reason}") from None
+            raise WordDecodeError(path, err, line=lineno) from None
         tokens.extend(values)
         if len(tokens) >= (1 << 20):
-            blocks.append(_parse_floats(tokens, dim, path, first_line))
-            tokens, first_line = [], lineno + 1
-    blocks.append(_parse_floats(tokens, dim, path, first_line))
-    vectors = np.concatenate(blocks) if blocks else np.zeros((0, dim), np.float32)
-    return keys, vectors.reshape(len(keys), dim)
+            blocks.append(_parse_floats(tokens, dim, path, block_line))
+            tokens, block_line = [], lineno + 1
+    if count is not None and len(keys) < count:
+        raise TruncatedFileError(path, f"the file ends early, after {len(keys)} of the {count} "
+                                 "vectors declared in the header", line=first_line + len(keys))
+    if dim is None:
+        raise InputFileError(path, "no vectors found")
+    blocks.append(_parse_floats(tokens, dim, path, block_line))
+    vectors = np.concatenate(blocks).reshape(len(keys), dim)
+    _check_read_finite(path, vectors, lambda row: f"line {first_line + row}")
+    return keys, vectors
 
 
 def _parse_floats(tokens, dim, path, first_line):
@@ -260,9 +520,16 @@ def _parse_floats(tokens, dim, path, first_line):
             try:
                 float(tok)
             except ValueError:
-                raise ValueError(f"{path}: line {first_line + i // dim}: value {i % dim + 1} "
-                                 f"is not a number: {tok[:40]!r}") from None
+                raise InputFileError(path, f"value {i % dim + 1} is not a number: {tok[:40]!r}",
+                                     line=first_line + i // dim) from None
         raise
+
+
+def _check_read_finite(path, vectors, place):
+    finite = np.isfinite(vectors).all(axis=1)
+    if not finite.all():
+        row = int(np.flatnonzero(~finite)[0])
+        raise InputFileError(path, f"{place(row)}: a value is NaN or inf (damaged file?)")
 
 
 def _drop_duplicates(keys, vectors, path):
@@ -274,5 +541,6 @@ def _drop_duplicates(keys, vectors, path):
     for i, k in enumerate(keys):
         first.setdefault(k, i)
     rows = np.fromiter(first.values(), dtype=np.int64)
-    logger.warning("%s: %d repeated words; keeping the first vector of each", path, len(keys) - len(rows))
+    logger.warning("%s: %d repeated words; keeping the first vector of each", path,
+                   len(keys) - len(rows))
     return list(first), vectors[rows]

@@ -40,8 +40,9 @@ from numbers import Integral
 
 import numpy as np
 
-from numbaw2v.errors import ModelStateError, Numbaw2vError, ParameterError
-from numbaw2v.formats import format_of, read_native, read_word2vec, write_native, write_word2vec
+from numbaw2v.errors import InputFileError, ModelStateError, Numbaw2vError, ParameterError
+from numbaw2v.formats import (format_of, read_native, read_word2vec, read_word_counts,
+                              write_native, write_word2vec, write_word_counts)
 
 logger = logging.getLogger(__name__)
 
@@ -823,11 +824,13 @@ class KeyedVectors:
 
     # ------------------------------------------------------------- evaluation
     def evaluate_word_analogies(self, analogies, restrict_vocab=300000, case_insensitive=True,
-                                dummy4unknown=False):
+                                dummy4unknown=False, similarity_function="most_similar"):
         """Google-style analogy accuracy; see :func:`numbaw2v.evaluate.evaluate_word_analogies`."""
         from numbaw2v.evaluate import evaluate_word_analogies
         return evaluate_word_analogies(self, analogies, restrict_vocab=restrict_vocab,
-                                       case_insensitive=case_insensitive, dummy4unknown=dummy4unknown)
+                                       case_insensitive=case_insensitive,
+                                       dummy4unknown=dummy4unknown,
+                                       similarity_function=similarity_function)
 
     def evaluate_word_pairs(self, pairs, delimiter="\t", restrict_vocab=300000, case_insensitive=True,
                             dummy4unknown=False):
@@ -837,23 +840,46 @@ class KeyedVectors:
                                    case_insensitive=case_insensitive, dummy4unknown=dummy4unknown)
 
     # ------------------------------------------------------------------ files
-    def save_word2vec_format(self, path, binary=True, limit=None):
+    def save_word2vec_format(self, path, fvocab=None, binary=None, total_vec=None,
+                             write_header=True, limit=None):
         """Write the first ``limit`` (default all) words in the word2vec binary or text format.
 
-        A ``.gz``/``.bz2``/``.xz`` suffix compresses the output (numbaw2v.formats).
-        The file appears under its name only once completely written.
+        ``binary=None`` writes binary for a ``.bin`` name, text otherwise (gensim's
+        default is text). As gensim: ``fvocab`` also writes the counts (``word count`` per line, needs
+        ``counts``); ``total_vec`` overrides the word count in the header;
+        ``write_header=False`` leaves the header out. Int keys are written as
+        decimal text. A ``.gz``/``.bz2``/``.xz`` suffix compresses the output; the
+        file appears under its name only once completely written.
         """
         n = len(self) if limit is None else max(0, min(int(limit), len(self)))
-        write_word2vec(path, self._index_to_key[:n], self._vectors[:n], binary=binary)
+        if fvocab is not None and self._counts is None:
+            raise ParameterError(f"{fvocab}: cannot write word counts: these vectors have none")
+        write_word2vec(path, self._index_to_key[:n], self._vectors[:n], binary=binary,
+                       write_header=write_header, total_vec=total_vec)
+        if fvocab is not None:
+            write_word_counts(fvocab, self._index_to_key[:n], self._counts[:n])
         logger.info("saved %d x %d vectors to %s", n, self.vector_size, path)
 
     @classmethod
-    def load_word2vec_format(cls, path, binary=None, limit=None, encoding="utf8", unicode_errors="strict"):
-        """Read a word2vec binary or text file (optionally compressed); see numbaw2v.formats."""
+    def load_word2vec_format(cls, path, fvocab=None, binary=None, encoding="utf8",
+                             unicode_errors="strict", limit=None, datatype=np.float32,
+                             no_header=False):
+        """Read a word2vec binary or text file (optionally compressed), with gensim's options.
+
+        ``fvocab``: a ``word count`` file giving the counts; ``datatype``: the
+        dtype of the loaded vectors; ``no_header``: a text file without the
+        ``"V d"`` line. ``binary=None`` (the default; gensim's is False) tells the
+        flavour from the first record, so both flavours load under any name. Errors
+        name the file and place (see numbaw2v.formats).
+        """
         keys, vectors = read_word2vec(path, binary=binary, limit=limit, encoding=encoding,
-                                      unicode_errors=unicode_errors)
+                                      unicode_errors=unicode_errors, datatype=datatype,
+                                      no_header=no_header)
+        counts = None
+        if fvocab is not None:
+            counts = read_word_counts(fvocab, keys, encoding, unicode_errors)
         logger.info("loaded %d x %d vectors from %s", len(keys), vectors.shape[1], path)
-        return cls(vectors, keys)
+        return cls(vectors, keys, counts)
 
     def save(self, path):
         """Write the native ``.npz`` format: vectors, words and counts, without pickle."""
@@ -866,12 +892,12 @@ class KeyedVectors:
         path = os.fspath(path)
         kind = format_of(path)
         if kind in ("binary", "text"):
-            return cls.load_word2vec_format(path, binary=kind == "binary")
+            return cls.load_word2vec_format(path)
         vectors, keys, counts = read_native(path)
         try:
             return cls(vectors, keys, counts)
         except ValueError as err:
-            raise ValueError(f"{path}: inconsistent vectors file ({err})") from err
+            raise InputFileError(path, f"inconsistent vectors file ({err})") from err
 
 
 

@@ -5,6 +5,8 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from numbaw2v import corpora
+
 
 # ---- the layer API (test_layers, test_models, test_book_loop) ----
 
@@ -57,3 +59,16 @@ def chi2_critical(df, z=3.0902323):
     """Upper critical value of chi-square (Wilson-Hilferty); z=3.09 is alpha=0.001."""
     k = 2.0 / (9.0 * df)
     return df * (1.0 - k + z * math.sqrt(k)) ** 3
+
+
+# ---- the corpus cache (test_ptb, test_corpora_*) ----
+
+
+def place_ready(cache, name, text):
+    """Put a hand-made ready file into the corpus cache and mark it verified.
+
+    Its content is not the registry's download, so without the mark the
+    ready-file check would (rightly) refuse it.
+    """
+    (cache / name).write_text(text)
+    corpora.mark_verified(str(cache / name))

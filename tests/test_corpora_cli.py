@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 
+from helpers import place_ready
 from numbaw2v.corpora import cli, registry
 from numbaw2v.corpora.registry import Corpus
 
@@ -26,6 +27,7 @@ def _closed_port_url(name):
     port = sock.getsockname()[1]
     sock.close()
     return f"http://127.0.0.1:{port}/{name}"
+
 
 
 @pytest.fixture
@@ -48,7 +50,7 @@ def test_list_shows_every_corpus_and_what_is_cached(cache):
 
 
 def test_path_prints_the_cached_file(cache):
-    (cache / "ptb.valid.txt").write_text(" a b \n")
+    place_ready(cache, "ptb.valid.txt", " a b \n")
     assert _run("path", "ptb-valid", "--no-fetch") == (0, f"{cache / 'ptb.valid.txt'}\n")
 
 

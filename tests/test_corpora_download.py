@@ -20,6 +20,7 @@ import pytest
 from numbaw2v import corpora
 from numbaw2v.corpora import download as dl
 from numbaw2v.corpora import registry
+from numbaw2v.corpora.download import ChecksumError
 from numbaw2v.corpora.registry import Corpus
 
 
@@ -142,7 +143,10 @@ def _register(monkeypatch, **fields):
 
 
 def _leftovers(root):
-    return sorted(os.listdir(root)) if os.path.isdir(root) else []
+    """Files in the cache, not counting the records of verified ready files."""
+    if not os.path.isdir(root):
+        return []
+    return sorted(n for n in os.listdir(root) if n != corpora.STAMP_DIR)
 
 
 # --------------------------------------------------------------------- success
@@ -365,3 +369,61 @@ def test_extract_member_is_atomic_for_tar_and_zip(tmp_path):
         dl.extract_member(path, "d/m.txt", out)
         assert out.read_bytes() in (b"zip member", b"tar member")
     assert not [p for p in os.listdir(tmp_path) if p.startswith(".extract-")]
+
+
+# ---------------------------------------------------------- damaged ready file
+def _ready_corpus(server, cache, monkeypatch, derived):
+    text = _text(500)
+    if derived:
+        archive = _zip({"r8": text})
+        server.state.files["/r8.zip"] = archive
+        entry = _register(monkeypatch, name="r8", filename="r8.zip", ready="r8", member="r8",
+                          urls=(server.base + "/r8.zip",), size=len(archive), sha256=_sha(archive))
+    else:
+        server.state.files["/r8.txt"] = text
+        entry = _register(monkeypatch, name="r8", filename="r8.txt",
+                          urls=(server.base + "/r8.txt",), size=len(text), sha256=_sha(text))
+    return entry, text, corpora.path("r8", progress=False)
+
+
+def _truncate(path):
+    with open(path, "r+b") as fh:
+        fh.truncate(os.path.getsize(path) // 2)
+
+
+def _flip_same_size(path):
+    data = bytearray(open(path, "rb").read())
+    data[len(data) // 2] ^= 0x01
+    open(path, "wb").write(bytes(data))
+    os.utime(path, ns=(1, 1))          # a new mtime: the digest is recomputed
+
+
+def _empty(path):
+    open(path, "wb").close()
+
+
+@pytest.mark.parametrize("derived", [False, True], ids=["download", "extracted"])
+@pytest.mark.parametrize("damage", [_truncate, _flip_same_size, _empty])
+def test_damaged_ready_file_is_fetched_again(server, cache, monkeypatch, derived, damage):
+    entry, text, ready = _ready_corpus(server, cache, monkeypatch, derived)
+    damage(ready)
+    assert corpora.path("r8", progress=False) == ready
+    assert open(ready, "rb").read() == text
+
+
+@pytest.mark.parametrize("damage", [_truncate, _flip_same_size])
+def test_damaged_ready_file_without_fetch_is_reported(server, cache, monkeypatch, damage):
+    entry, text, ready = _ready_corpus(server, cache, monkeypatch, derived=True)
+    damage(ready)
+    with pytest.raises(ChecksumError, match=r"r8.*damaged ready file"):
+        corpora.path("r8", fetch=False)
+
+
+def test_hand_placed_wrong_ready_file_is_reported_and_kept(cache, monkeypatch):
+    _register(monkeypatch, name="h7", filename="h7.txt", urls=(_closed_port_url("h7.txt"),),
+              sha256="c" * 64)
+    cache.mkdir()
+    (cache / "h7.txt").write_bytes(b"not the right bytes")
+    with pytest.raises(ChecksumError, match="delete it"):
+        corpora.path("h7")
+    assert _leftovers(cache) == ["h7.txt"]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import place_ready
 from numbaw2v import corpora
 from numbaw2v.corpora import registry
 
@@ -14,6 +15,7 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 REQUIRED = ["text8", "ptb-train", "ptb-valid", "ptb-test", "wikitext-2", "wikitext-103",
             "questions-words", "wordsim353", "simlex999"]
+
 
 
 @pytest.fixture
@@ -145,7 +147,7 @@ def test_load_text_is_a_reiterable_stream(cache):
 
 
 def test_load_ptb_appends_eos_like_the_book(cache):
-    (cache / "ptb.train.txt").write_text(" the cat \n sat \n")
+    place_ready(cache, "ptb.train.txt", " the cat \n sat \n")
     assert list(corpora.load("ptb")) == [["the", "cat", "<eos>"], ["sat", "<eos>"]]
 
 
@@ -161,14 +163,14 @@ def test_line_corpus_cuts_long_lines_and_reads_compressed(tmp_path):
 
 
 def test_load_evaluation_sets_are_parsed(cache):
-    (cache / "questions-words.txt").write_text(": capital\nAthens Greece Baghdad Iraq\n"
+    place_ready(cache, "questions-words.txt", ": capital\nAthens Greece Baghdad Iraq\n"
                                                 ": family\nboy girl brother sister\n")
-    (cache / "wordsim353.tsv").write_text("# comment\n# Word 1\tWord 2\tHuman\nlove\tsex\t6.77\n")
+    place_ready(cache, "wordsim353.tsv", "# comment\n# Word 1\tWord 2\tHuman\nlove\tsex\t6.77\n")
     assert corpora.load("questions-words") == [("capital", "Athens", "Greece", "Baghdad", "Iraq"),
                                                ("family", "boy", "girl", "brother", "sister")]
     assert corpora.load("wordsim353") == [("love", "sex", 6.77)]
-    (cache / "simlex999.txt").write_text("old new\n")
-    with pytest.raises(ValueError, match=r"simlex999.txt:1"):
+    place_ready(cache, "simlex999.txt", "old new\n")
+    with pytest.raises(ValueError, match=r"simlex999.txt: no "):
         corpora.load("simlex999")
 
 

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from numbaw2v import evaluate
+from numbaw2v.errors import InputFileError, ParameterError
 from numbaw2v.vectors import KeyedVectors
 
 
@@ -122,8 +123,8 @@ def test_analogy_case_folding_and_unknown_words(tmp_path):
 
 def test_analogy_file_rules(tmp_path):
     path = tmp_path / "q.txt"
-    path.write_text("\n: first\na b c d\nbad line\n")
-    with pytest.raises(ValueError, match="q.txt: line 1: a question before"):
+    path.write_text("\n# comment\na b c d\n: first\n")
+    with pytest.raises(InputFileError, match="q.txt: line 3: a question before"):
         evaluate.evaluate_word_analogies(KeyedVectors(np.eye(4), list("abcd")), path)
     path.write_text(": first\na b c d\nbad line\n: empty\n: last\nb a d c\n")
     kv = KeyedVectors(np.eye(4, dtype=np.float32), list("abcd"))
@@ -249,3 +250,101 @@ def assert_same_correlation(ours, ref):
         assert p < 1e-12 and ref_p < 1e-12
     else:
         assert p == pytest.approx(ref_p, rel=1e-7, abs=1e-300)
+
+
+# ------------------------------------------------- one reader, one error rule
+@pytest.mark.parametrize("body, problem", [
+    (b"\xff\xfe\tb\t1\n", "line 1: not valid UTF-8"),
+    (b"# only a comment\n\n", "no "),
+    (b"a b c\nno tabs here\n", "no "),
+])
+def test_evaluation_files_share_one_error_rule(tmp_path, body, problem):
+    path = tmp_path / "f.txt"
+    path.write_bytes(body)
+    for read in (evaluate.read_word_pairs, evaluate.read_analogies):
+        with pytest.raises(InputFileError, match=f"f.txt: {problem}"):
+            read(path)
+
+
+def test_both_readers_skip_blank_comment_and_malformed_lines_alike(tmp_path, caplog):
+    path = tmp_path / "f.txt"
+    path.write_text("# comment\n\n: sec\na b c d\nx\ty\t2.5\ntoo few\n")
+    assert evaluate.read_analogies(path) == [("sec", [("a", "b", "c", "d")])]
+    assert evaluate.read_word_pairs(path) == [("x", "y", 2.5)]
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert "line 5, 6" in warnings[0] and "line 3, 4, 6" in warnings[1]
+
+
+# ------------------------------------------------ NaN is never a perfect score
+def _pairs_setup(tmp_path, scores, nan_word=None, n=12):
+    rng = np.random.default_rng(3)
+    words = [f"w{i}" for i in range(n)]
+    vectors = rng.standard_normal((n, 5)).astype(np.float32)
+    if nan_word is not None:
+        vectors[nan_word] = np.nan
+    kv = KeyedVectors(vectors, words)
+    rows = [(words[i], words[(i + 1) % n], scores[i]) for i in range(len(scores))]
+    path = tmp_path / "pairs.tsv"
+    path.write_text("".join(f"{a}\t{b}\t{s}\n" for a, b, s in rows))
+    return kv, path
+
+
+_GOOD = [float(i % 5) + 0.5 * i for i in range(12)]
+
+
+@pytest.mark.parametrize("case, scores, nan_word, warning", [
+    ("one NaN human score", _GOOD[:4] + [float("nan")] + _GOOD[5:], None, "NaN or inf"),
+    ("one NaN vector", _GOOD, 2, "NaN or inf"),
+    ("constant human scores", [7.0] * 12, None, "all equal"),
+    ("too few usable pairs", _GOOD[:2], None, "only 2 usable"),
+])
+def test_degenerate_word_pairs_give_nan_not_a_perfect_score(tmp_path, caplog, case, scores,
+                                                            nan_word, warning):
+    kv, path = _pairs_setup(tmp_path, scores, nan_word)
+    (pr, pp), (sr, sp), _ = evaluate.evaluate_word_pairs(kv, path)
+    assert all(math.isnan(v) for v in (pr, pp, sr, sp)), case
+    assert warning in caplog.text
+
+
+@pytest.mark.parametrize("x, y", [
+    ([1.0, 2.0, float("nan"), 4.0], [1.0, 2.0, 3.0, 5.0]),
+    ([1.0, 1.0, 1.0, 1.0], [1.0, 2.0, 3.0, 5.0]),
+    ([1.0, 2.0, 3.0, 4.0], [float("inf"), 2.0, 3.0, 5.0]),
+])
+def test_correlations_follow_scipy_on_nan_and_constant_input(x, y):
+    stats = pytest.importorskip("scipy.stats")
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = stats.pearsonr(x, y), stats.spearmanr(x, y)
+    for ours, theirs in zip((evaluate.pearson_r(x, y), evaluate.spearman_r(x, y)), ref):
+        assert math.isnan(ours[0]) and math.isnan(ours[1])
+        if not np.isinf(y[0]):          # SciPy's pearsonr rejects inf outright
+            assert math.isnan(theirs[0]) and math.isnan(theirs[1])
+
+
+# ------------------------------------------------------- similarity_function
+def _cosmul_reference(kv, a, b, c):
+    unit = kv.get_normed_vectors().astype(np.float64)
+    sims = (1 + unit @ unit[[kv.key_to_index[w] for w in (a, b, c)]].T) / 2
+    scores = sims[:, 1] * sims[:, 2] / (sims[:, 0] + 1e-6)
+    for w in (a, b, c):
+        scores[kv.key_to_index[w]] = -np.inf
+    return kv.index_to_key[int(np.argmax(scores))]
+
+
+def test_similarity_function_cosmul_answers_as_3cosmul(tmp_path):
+    rng = np.random.default_rng(5)
+    words = [f"w{i}" for i in range(30)]
+    kv = KeyedVectors(rng.standard_normal((30, 8)).astype(np.float32), words)
+    questions = [tuple(words[j] for j in rng.choice(30, 3, replace=False)) for _ in range(40)]
+    answered = [q + (_cosmul_reference(kv, *q),) for q in questions]
+    path = tmp_path / "q.txt"
+    path.write_text(": s\n" + "".join(" ".join(q) + "\n" for q in answered))
+    score, _ = evaluate.evaluate_word_analogies(kv, path, case_insensitive=False,
+                                                similarity_function="most_similar_cosmul")
+    assert score == 1.0
+    add, _ = evaluate.evaluate_word_analogies(kv, path, case_insensitive=False)
+    assert add < 1.0                      # the two methods answer differently here
+    with pytest.raises(ParameterError, match="similarity_function"):
+        evaluate.evaluate_word_analogies(kv, path, similarity_function="cosine")

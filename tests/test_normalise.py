@@ -13,6 +13,7 @@ from hypothesis import given, settings, strategies as st
 
 from numbaw2v.corpora import normalise as nz
 from numbaw2v.corpora.cli import register, run
+from numbaw2v.errors import InputFileError, OutputFileError, TruncatedFileError
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -114,11 +115,16 @@ def test_failed_run_leaves_the_old_output_untouched(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["out.txt"]
 
 
-def test_output_must_differ_from_input(tmp_path):
+@pytest.mark.parametrize("same", ["path", "hard link"])
+def test_output_must_differ_from_input(tmp_path, same):
     src = tmp_path / "same.txt"
     src.write_text("x\n")
-    with pytest.raises(ValueError, match="differ"):
-        nz.normalise_file(src, src)
+    dst = src
+    if same == "hard link":
+        dst = tmp_path / "link.txt"
+        os.link(src, dst)
+    with pytest.raises(OutputFileError, match="differ"):
+        nz.normalise_file(src, dst)
     assert src.read_text() == "x\n"
 
 
@@ -156,3 +162,39 @@ def test_lines_mode_keeps_every_non_empty_line_as_a_paragraph():
     out = io.StringIO()
     assert nz.normalise_stream(io.BytesIO(raw), out, block=3, lines=True) == (3, 4)
     assert out.getvalue() == "one\ntwo three\nfour\n"
+
+
+def _damaged(kind, data):
+    if kind == "truncated":
+        return data[: len(data) // 2]
+    flipped = bytearray(data)
+    flipped[len(data) // 2] ^= 0x55
+    return bytes(flipped)
+
+
+@pytest.mark.parametrize("ext, module", [(".gz", gzip), (".bz2", bz2), (".xz", lzma)])
+@pytest.mark.parametrize("kind, error", [("truncated", TruncatedFileError),
+                                         ("corrupt", InputFileError)])
+def test_damaged_compressed_input_names_the_file(tmp_path, ext, module, kind, error):
+    src = tmp_path / ("in.txt" + ext)
+    text = "".join(f"Line {i} of the text, with words.\n" for i in range(3000)).encode()
+    src.write_bytes(_damaged(kind, module.compress(text)))
+    with pytest.raises(error, match=re.escape(str(src))):
+        nz.normalise_file(src, tmp_path / "out.txt")
+    assert not (tmp_path / "out.txt").exists()
+    assert os.listdir(tmp_path) == [src.name]        # no temporary file left behind
+
+
+def test_cli_normalise_damaged_input_is_one_line(tmp_path, capsys):
+    src = tmp_path / "in.txt.gz"
+    src.write_bytes(gzip.compress(b"some words here\n" * 1000)[:40])
+    code, _ = _run_cli(tmp_path, src)
+    err = capsys.readouterr().err
+    assert code == 1 and str(src) in err and "Traceback" not in err
+
+
+def _run_cli(tmp_path, src):
+    import argparse
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers(dest="command"))
+    return run(parser.parse_args(["corpora", "normalise", str(src), str(tmp_path / "o.txt")])), None

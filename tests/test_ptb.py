@@ -4,6 +4,7 @@ import os
 import numpy as np
 import pytest
 
+from helpers import place_ready
 from numbaw2v.corpora import ptb
 
 # PTB files start every line with a space and end it with " \n", like these.
@@ -15,9 +16,9 @@ TEST = " <unk> the cat \n"
 @pytest.fixture
 def cache(tmp_path, monkeypatch):
     monkeypatch.setenv("NUMBAW2V_DATA", str(tmp_path))
-    (tmp_path / "ptb.train.txt").write_text(TRAIN)
-    (tmp_path / "ptb.valid.txt").write_text(VALID)
-    (tmp_path / "ptb.test.txt").write_text(TEST)
+    place_ready(tmp_path, "ptb.train.txt", TRAIN)
+    place_ready(tmp_path, "ptb.valid.txt", VALID)
+    place_ready(tmp_path, "ptb.test.txt", TEST)
     return tmp_path
 
 
@@ -61,14 +62,14 @@ def test_unknown_data_type_is_rejected(cache):
 
 
 def test_word_missing_from_train_is_named_with_the_file(cache):
-    (cache / "ptb.test.txt").write_text(" zebra \n")
+    place_ready(cache, "ptb.test.txt", " zebra \n")
     with pytest.raises(ValueError, match=r"ptb\.test\.txt.*'zebra'"):
         ptb.load_data("test")
 
 
 def test_newline_replacement_is_literal_like_the_book(cache):
     # without the usual trailing space, the book's replace() glues words to '<eos>'
-    (cache / "ptb.train.txt").write_text("a b\nc\n")
+    place_ready(cache, "ptb.train.txt", "a b\nc\n")
     corpus, word_to_id, _ = ptb.load_data("train")
     assert list(word_to_id) == ["a", "b<eos>c<eos>"]
     assert corpus.tolist() == [0, 1]
@@ -89,7 +90,7 @@ def test_results_are_cached_without_pickle_and_refreshed_when_the_text_changes(c
 
     # a newer validation file must be re-read
     monkeypatch.setenv("NUMBAW2V_DATA", str(cache))
-    (cache / "ptb.valid.txt").write_text(" a a a \n")
+    place_ready(cache, "ptb.valid.txt", " a a a \n")
     later = os.path.getmtime(cache / "ptb.valid.npy") + 10
     os.utime(cache / "ptb.valid.txt", (later, later))
     corpus, word_to_id, _ = ptb.load_data("val")

@@ -17,16 +17,20 @@ of a source checkout; otherwise ``$XDG_CACHE_HOME/numbaw2v`` (or
 ``~/.cache/numbaw2v``).  Offline, put the downloaded file (e.g. ``text8.zip``)
 or the ready file (e.g. ``text8``) into that directory by hand.
 """
+import contextlib
 import glob
+import logging
 import os
 
 from numbaw2v.corpora import registry
 from numbaw2v.corpora import download as _download
 from numbaw2v.corpora.download import (ChecksumError, DownloadError, HTTPStatusError,
-                                       OfflineError, extracted, verify)
+                                       OfflineError, extracted, file_digest, verify)
 from numbaw2v.corpora.normalise import iter_line_pieces, normalise_file
 from numbaw2v.corpora.registry import Corpus, UnknownCorpusError
-from numbaw2v.fileio import open_binary
+from numbaw2v.fileio import atomic_output, open_binary
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["path", "load", "resolve", "list_corpora", "is_cached", "cache_dir", "fetch",
            "Corpus", "LineCorpus", "UnknownCorpusError", "DownloadError", "OfflineError",
@@ -62,6 +66,89 @@ def list_corpora():
     return list(registry.REGISTRY.values())
 
 
+# ------------------------------------------------------------ ready-file check
+# A ready file is trusted only when it is what was verified: its size and digest
+# are recorded (in STAMP_DIR) when it is downloaded or prepared, and checked
+# again before use; the digest is recomputed only when size or mtime changed.
+STAMP_DIR = ".verified"
+
+
+def _stamp_path(ready):
+    return os.path.join(os.path.dirname(ready), STAMP_DIR, os.path.basename(ready))
+
+
+def mark_verified(ready):
+    """Trust the ready file ``ready`` as it is now: record its size, mtime and sha256."""
+    st = os.stat(ready)
+    stamp = _stamp_path(ready)
+    os.makedirs(os.path.dirname(stamp), exist_ok=True)
+    with atomic_output(stamp) as tmp, open(tmp, "w") as out:
+        out.write(f"{st.st_size} {st.st_mtime_ns} {file_digest(ready)}\n")
+
+
+def _read_stamp(ready):
+    try:
+        with open(_stamp_path(ready)) as fh:
+            size, mtime, digest = fh.read().split()
+        return int(size), int(mtime), digest
+    except (OSError, ValueError):
+        return None
+
+
+def ready_problem(entry, ready):
+    """Why the ready file of ``entry`` cannot be trusted, or '' when it can.
+
+    Checked against the registry's size and digest when the ready file is the
+    download itself, otherwise against the size and digest recorded when it was
+    prepared. A ready file numbaw2v did not make and cannot check is recorded
+    as found (trusted from then on).
+    """
+    st = os.stat(ready)
+    if st.st_size == 0:
+        return "it is empty"
+    stamp = _read_stamp(ready)
+    is_download = entry.ready_name == entry.filename
+    if stamp is None and is_download and entry.size is not None and st.st_size != entry.size:
+        return f"it has {st.st_size} bytes, the registry says {entry.size}"
+    if stamp is not None:
+        size, mtime, digest = stamp
+        if (size, mtime) == (st.st_size, st.st_mtime_ns):
+            return ""
+        if size != st.st_size:
+            return f"it has {st.st_size} bytes, {size} when it was verified"
+        if file_digest(ready) != digest:
+            return "its sha256 differs from the one recorded when it was verified"
+    elif is_download and (entry.sha256 or entry.md5):
+        try:
+            verify(ready, sha256=entry.sha256, md5=entry.md5)
+        except ChecksumError as exc:
+            return str(exc).replace(f"{ready}: ", "", 1)
+    mark_verified(ready)
+    return ""
+
+
+def _trusted_ready(entry, fetch):
+    """The ready file's path if present and whole; a damaged one is removed (fetch) or reported."""
+    ready = _ready_path(entry)
+    if not os.path.isfile(ready):
+        return None
+    ours = _read_stamp(ready) is not None        # numbaw2v made or verified it before
+    problem = ready_problem(entry, ready)
+    if not problem:
+        return ready
+    message = f"{ready}: damaged ready file of corpus {entry.name!r}: {problem}"
+    if not ours:
+        raise ChecksumError(f"{message}. The file was not downloaded by numbaw2v or is damaged: "
+                            "delete it (or replace it with a good copy) and run again.")
+    if not fetch:
+        raise ChecksumError(f"{message}; delete it, or run `numbaw2v corpora fetch {entry.name}`")
+    logger.warning("%s; fetching it again", message)
+    for stale in (ready, _stamp_path(ready)):
+        with contextlib.suppress(OSError):
+            os.remove(stale)
+    return None
+
+
 def is_cached(name):
     """True if the ready-to-use file of ``name`` is in the cache."""
     return os.path.isfile(_ready_path(registry.get(name)))
@@ -92,8 +179,8 @@ def _fetch_download(entry, timeout, progress):
     errors = []
     for url in entry.urls:
         try:
-            return _download.download(url, dest, sha256=entry.sha256, md5=entry.md5, size=entry.size,
-                                       timeout=timeout, progress=progress)
+            return _download.download(url, dest, sha256=entry.sha256, md5=entry.md5,
+                                      size=entry.size, timeout=timeout, progress=progress)
         except DownloadError as exc:
             errors.append(exc)
     if all(isinstance(e, OfflineError) for e in errors):
@@ -134,9 +221,10 @@ def fetch(name, *, timeout=30.0, progress=True):
 
 def _fetch(name, *, timeout=30.0, progress=True):
     entry = registry.get(name)
-    ready = _ready_path(entry)
-    if os.path.isfile(ready):
+    ready = _trusted_ready(entry, fetch=True)
+    if ready is not None:
         return ready
+    ready = _ready_path(entry)
     os.makedirs(cache_dir(), exist_ok=True)
     dl = _download_path(entry)
     if os.path.isfile(dl):
@@ -145,6 +233,7 @@ def _fetch(name, *, timeout=30.0, progress=True):
         _fetch_download(entry, timeout, progress)
     if ready != dl:
         _prepare(entry, dl, ready)
+    mark_verified(ready)
     return ready
 
 
@@ -155,9 +244,10 @@ def path(name, fetch=True, **options):
     ``progress``); otherwise raises ``FileNotFoundError`` saying how to get it.
     """
     entry = registry.get(name)
-    ready = _ready_path(entry)
-    if os.path.isfile(ready):
+    ready = _trusted_ready(entry, fetch)
+    if ready is not None:
         return ready
+    ready = _ready_path(entry)
     if not fetch:
         raise FileNotFoundError(f"corpus {name!r} is not in the cache (expected {ready}); "
                                 f"run `numbaw2v corpora fetch {name}`")
@@ -201,34 +291,8 @@ class LineCorpus:
 
 
 def _read_analogies(file):
-    questions, section = [], None
-    with open(file, encoding="utf-8") as fh:
-        for number, line in enumerate(fh, 1):
-            line = line.strip()
-            if not line:
-                continue
-            if line.startswith(":"):
-                section = line[1:].strip()
-                continue
-            words = line.split()
-            if len(words) != 4:
-                raise ValueError(f"{file}:{number}: expected 4 words, got {len(words)}")
-            questions.append((section, *words))
-    return questions
-
-
-def _read_similarities(file):
-    pairs = []
-    with open(file, encoding="utf-8") as fh:
-        for number, line in enumerate(fh, 1):
-            if not line.strip() or line.startswith("#"):
-                continue
-            fields = line.split()
-            try:
-                pairs.append((fields[0], fields[1], float(fields[2])))
-            except (IndexError, ValueError):
-                raise ValueError(f"{file}:{number}: expected 'word word score'") from None
-    return pairs
+    from numbaw2v.evaluate import read_analogies
+    return [(section, *q) for section, questions in read_analogies(file) for q in questions]
 
 
 def load(name, **options):
@@ -238,13 +302,17 @@ def load(name, **options):
       PTB entries append '<eos>' at every line end, like the book;
     - ``questions-words``: list of ``(section, a, b, c, d)``;
     - ``wordsim353``, ``simlex999``: list of ``(word1, word2, score)``.
+
+    Evaluation files are read by numbaw2v.evaluate's one reader (same rule for
+    blank, comment and malformed lines as ``evaluate_word_*``).
     """
     entry = registry.get(name)
     file = path(name, **options)
     if entry.kind == "analogy":
         return _read_analogies(file)
     if entry.kind == "similarity":
-        return _read_similarities(file)
+        from numbaw2v.evaluate import read_word_pairs
+        return read_word_pairs(file)
     return LineCorpus(file, eos=entry.eos)
 
 

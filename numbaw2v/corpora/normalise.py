@@ -19,14 +19,13 @@ blocks, so neither a huge file nor a huge single line (text8 is one 100 MB line)
 is held in memory.  Output is written atomically and compressed when its name
 ends in .gz, .bz2 or .xz.
 """
-import bz2
-import gzip
-import lzma
+import io
 import os
 import re
 import unicodedata
 
-from numbaw2v.fileio import atomic_output, compression_of, open_binary
+from numbaw2v.errors import OutputFileError
+from numbaw2v.fileio import atomic_output, open_binary, open_compressed
 
 BLOCK = 1 << 20
 GIVE_UP = 16 << 20     # bytes without a separator after which a line is cut anyway
@@ -171,25 +170,23 @@ def normalise_stream(fin, fout, block=BLOCK, lines=False):
     return paragraphs, words
 
 
-_WRITERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open, ".lzma": lzma.open}
-
-
 def _open_text_out(tmp, final):
-    opener = _WRITERS.get(compression_of(final))
-    if opener is None:
-        return open(tmp, "w", encoding="ascii", newline="\n")
-    return opener(tmp, "wt", encoding="ascii", newline="\n")
+    return io.TextIOWrapper(open_compressed(tmp, "wb", name=final), encoding="ascii",
+                            newline="\n")
 
 
 def normalise_file(src, dst, block=BLOCK, lines=False):
     """Normalise file ``src`` into ``dst`` (written atomically); return (paragraphs, words).
 
-    ``src`` may be plain/.gz/.bz2/.xz; ``dst`` is compressed by its extension.
+    ``src`` may be plain/.gz/.bz2/.xz or ``-`` (standard input); ``dst`` is
+    compressed by its extension. Damaged compressed input raises
+    ``InputFileError``/``TruncatedFileError`` naming ``src``.
     ``lines=True``: each input line is one paragraph (see :func:`normalise_stream`).
     """
     src, dst = os.fspath(src), os.fspath(dst)
-    if os.path.abspath(src) == os.path.abspath(dst):
-        raise ValueError(f"{dst}: output must differ from the input")
+    if os.path.abspath(src) == os.path.abspath(dst) or (
+            os.path.exists(src) and os.path.exists(dst) and os.path.samefile(src, dst)):
+        raise OutputFileError(f"{dst}: output must differ from the input (it would overwrite it)")
     with open_binary(src) as fin, atomic_output(dst) as tmp:
         with _open_text_out(tmp, dst) as fout:
             return normalise_stream(fin, fout, block, lines)
