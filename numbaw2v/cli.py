@@ -5,21 +5,32 @@ returning the exit code. Vector files are read and written by extension:
 ``.bin`` word2vec binary, ``.txt``/``.vec`` word2vec text, ``.npz`` native
 KeyedVectors, ``.nw2v`` a whole Word2Vec model (optionally ``.gz``/``.bz2``/
 ``.xz`` compressed for the word2vec formats). Errors print one line,
-``numbaw2v: error: ...``, and exit non-zero; Ctrl-C exits 130.
+``numbaw2v: error: ...``, and exit non-zero. Before any work starts, a writing
+command checks that its output is not one of its inputs and can be written.
+Ctrl-C exits 130 and SIGTERM 143; an interrupted ``train`` first saves what it trained.
 """
 import argparse
 import json
 import logging
 import os
+import signal
 import sys
 
 from numbaw2v import __version__
+from numbaw2v.cli_checks import (
+    STDIN,
+    check_writable,
+    corpus_files,
+    int_at_least,
+    refuse_overwriting_inputs,
+)
+from numbaw2v.errors import Numbaw2vError
 
 MODEL_EXT = ".nw2v"
 EVAL_SETS = (("analogies", "questions-words"), ("wordsim", "wordsim353"), ("simlex", "simlex999"))
 
 
-class CommandError(Exception):
+class CommandError(Numbaw2vError):
     """A user-facing failure: its message is printed as the one error line."""
 
 
@@ -63,18 +74,47 @@ def save_vectors(kv, path, limit=None):
                            f" (or {MODEL_EXT} for a trained model)")
 
 
-def _check_output(path, allow_model):
+def _check_output(path, allow_model, inputs=()):
+    """Before any work: a known format, not one of ``inputs``, and writable now."""
     from numbaw2v.formats import format_of
     if format_of(path) is None and not (allow_model and path.endswith(MODEL_EXT)):
         models = f", or {MODEL_EXT} for the whole model" if allow_model else ""
         raise CommandError(f"{path}: unknown output format; use .bin (word2vec binary), "
                            f".txt/.vec (word2vec text), .npz (native){models}")
+    refuse_overwriting_inputs(path, inputs)
+    check_writable(path)
+
+
+def _require_words(kv, words):
+    """The word lookups of a query, checked up front: one error naming the missing words."""
+    missing = [w for w in words if w not in kv]
+    if missing:
+        raise CommandError(f"not in the vocabulary: {', '.join(map(repr, missing))}")
+
+
+def _save_model_or_vectors(model, path):
+    if path.endswith(MODEL_EXT):
+        model.save(path)
+    else:
+        save_vectors(model.wv, path)
 
 
 # ---------------------------------------------------------------------- train
+def _stdin_corpus(corpus):
+    """Check a ``-`` corpus: given once, and stdin is a pipe or file, not a terminal."""
+    if corpus.count(STDIN) > 1:
+        raise CommandError("'-' (standard input) can be given only once as a corpus")
+    if STDIN in corpus and sys.stdin is not None and sys.stdin.isatty():
+        raise CommandError("corpus '-' reads standard input, which is a terminal: pipe the text "
+                           "in, e.g. zcat corpus.txt.gz | numbaw2v train - -o vectors.bin")
+
+
 def cmd_train(args):
     from numbaw2v.word2vec import Word2Vec
-    _check_output(args.output, allow_model=True)
+    _stdin_corpus(args.corpus)
+    _check_output(args.output, allow_model=True, inputs=corpus_files(args.corpus))
+    # TODO(merge): corpus "-" reaches Word2Vec as the path "-"; fileio.open_binary("-") (files
+    # branch) and Word2Vec's corpus_file check (engine branch) make it read stdin.
     model = Word2Vec(
         corpus_file=list(args.corpus), vector_size=args.vector_size, window=args.window,
         min_count=args.min_count, max_vocab_size=args.max_vocab_size, sample=args.sample,
@@ -84,65 +124,33 @@ def cmd_train(args):
         shrink_windows=not args.no_shrink_windows, compute_loss=args.compute_loss,
         shared_negatives=bool(args.shared_negatives),
         progress=False if args.no_progress else None)
-    if args.output.endswith(MODEL_EXT):
-        model.save(args.output)
-    else:
-        save_vectors(model.wv, args.output)
-    print(f"{args.output}: {len(model.wv)} words x {model.wv.vector_size} dimensions", file=sys.stderr)
+    _save_model_or_vectors(model, args.output)
+    print(f"{args.output}: {len(model.wv)} words x {model.wv.vector_size} dimensions",
+          file=sys.stderr)
     if getattr(model, "interrupted", False):
-        print("numbaw2v: training was interrupted; the saved vectors are partly trained", file=sys.stderr)
-        return 130
+        how = _signal_name(_received.get("signal", signal.SIGINT))
+        print(f"numbaw2v: training was interrupted ({how}); {args.output} holds the partly "
+              "trained vectors", file=sys.stderr)
+        return _interrupted_code()
     return 0
 
 
 # ---------------------------------------------------------------------- demo
-DEMO_PROBES = ("king", "woman", "france", "music", "ship", "good", "three", "london", "horse")
-
-
-def _demo_output(corpus):
-    stem = os.path.basename(corpus.rstrip("/")).split(".")[0] or "vectors"
-    return os.path.join("vectors", f"{stem}.bin")
-
-
 def cmd_demo(args):
-    import time
-
-    from numbaw2v import evaluate
-    from numbaw2v.word2vec import Word2Vec
-    out = args.output or _demo_output(args.corpus[0])
-    _check_output(out, allow_model=True)
-    try:
-        analogies, no_analogies = _eval_path(args.analogies, "questions-words"), None
-    except OSError as err:              # offline: still train, and say why there is no score
-        analogies, no_analogies = None, _error_text(err)
-    t0 = time.perf_counter()
-    model = Word2Vec(corpus_file=list(args.corpus), sg=args.sg, epochs=args.epochs,
-                     workers=args.workers, progress=True)
-    kv = model.wv
-    if out.endswith(MODEL_EXT):
-        model.save(out)
+    from numbaw2v import demo
+    if args.corpus:
+        files, label, reason = demo.corpus_inputs(args.corpus)
+        online = None
     else:
-        save_vectors(kv, out)
-    words_per_s = model.corpus_total_words * args.epochs / max(model.train_seconds, 1e-9)
-    print(f"\n{', '.join(args.corpus)}: {model.corpus_total_words:,} words, vocabulary "
-          f"{len(kv):,}; vocabulary {model.vocab_seconds:.1f} s, training {model.train_seconds:.1f} s "
-          f"({words_per_s:,.0f} words/s); total {time.perf_counter() - t0:.1f} s; saved {out}")
-    probes = [w for w in DEMO_PROBES if w in kv][:6]
-    for word in probes:
-        near = ", ".join(f"{w} {s:.2f}" for w, s in kv.most_similar(word, topn=6))
-        print(f"  {word:>8}: {near}")
-    if all(w in kv for w in ("king", "man", "woman")):
-        guess = kv.most_similar(positive=["king", "woman"], negative=["man"], topn=3)
-        print("  king - man + woman = " + ", ".join(f"{w} {s:.2f}" for w, s in guess))
-    if analogies is None:
-        print(f"analogy accuracy skipped: {no_analogies}")
-        return 0
-    report = evaluate.analogy_report(kv, analogies, restrict_vocab=30000)
-    summary = report["summary"]
-    print("Google analogies (30,000 most frequent words): " + ", ".join(
-        f"{k} {100 * summary[k]['accuracy']:.1f}% of {summary[k]['total']}"
-        for k in ("semantic", "syntactic", "total")))
-    return 130 if model.interrupted else 0
+        files, label, reason, online = demo.choose_corpus()
+    out = args.output or demo.default_output(args.corpus[0] if args.corpus else files[0])
+    if args.output is None:
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+    _check_output(out, allow_model=True, inputs=corpus_files(files))
+    model = demo.run(files, label, reason, output=out, save=_save_model_or_vectors,
+                     analogies=args.analogies, online=online, sg=args.sg, epochs=args.epochs,
+                     workers=args.workers)
+    return _interrupted_code() if model.interrupted else 0
 
 
 # ------------------------------------------------------------------- queries
@@ -154,6 +162,7 @@ def _print_neighbours(pairs):
 
 def cmd_similar(args):
     kv = load_vectors(args.vectors)
+    _require_words(kv, args.words + args.negative)
     _print_neighbours(kv.most_similar(positive=args.words, negative=args.negative or None,
                                       topn=args.topn, restrict_vocab=args.restrict_vocab))
     return 0
@@ -161,6 +170,7 @@ def cmd_similar(args):
 
 def cmd_analogy(args):
     kv = load_vectors(args.vectors)
+    _require_words(kv, [args.a, args.b, args.c])
     _print_neighbours(kv.most_similar(positive=[args.b, args.c], negative=[args.a],
                                       topn=args.topn, restrict_vocab=args.restrict_vocab))
     return 0
@@ -221,7 +231,7 @@ def format_eval_table(results):
 
 # ------------------------------------------------------------------- convert
 def cmd_convert(args):
-    _check_output(args.output, allow_model=False)
+    _check_output(args.output, allow_model=False, inputs=[args.input])
     kv = load_vectors(args.input)
     save_vectors(kv, args.output, limit=args.limit)
     n = len(kv) if args.limit is None else min(len(kv), args.limit)
@@ -249,7 +259,10 @@ def cmd_plot(args):
         import matplotlib.pyplot as plt
     except ImportError:
         raise CommandError("plot needs matplotlib: pip install matplotlib") from None
+    refuse_overwriting_inputs(args.output, [args.vectors])
+    check_writable(args.output)
     kv = load_vectors(args.vectors)
+    _require_words(kv, args.words)
     points = pca_2d(kv[args.words].astype("float64"))
     fig, ax = plt.subplots(figsize=(7, 6))
     ax.scatter(points[:, 0], points[:, 1], s=16)
@@ -260,23 +273,15 @@ def cmd_plot(args):
     ax.set_title(args.title or os.path.basename(args.vectors))
     fig.tight_layout()
     from numbaw2v.fileio import atomic_output
-    with atomic_output(args.output) as tmp:
-        with open(tmp, "wb") as fout:
-            fig.savefig(fout, format=os.path.splitext(args.output)[1].lstrip(".") or "png", dpi=120)
+    with atomic_output(args.output) as tmp, open(tmp, "wb") as fout:
+        fig.savefig(fout, format=os.path.splitext(args.output)[1].lstrip(".") or "png", dpi=120)
     plt.close(fig)
     print(f"{args.output}: {len(args.words)} words", file=sys.stderr)
     return 0
 
 
 # -------------------------------------------------------------------- parser
-def _positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
-    return value
+_positive_int = int_at_least(1)
 
 
 def _add_train(sub, common):
@@ -314,15 +319,18 @@ def _add_train(sub, common):
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("demo", parents=[common], help="train on a corpus and show what the vectors know",
-                       description="Fetch CORPUS if it is a known name, train on all cores with a "
-                                   "progress bar, save the vectors, then print nearest neighbours, an "
-                                   "analogy and the Google analogy accuracy.")
-    p.add_argument("corpus", nargs="*", default=["text8"], metavar="CORPUS",
-                   help="corpus name, file or glob (default: text8)")
+                       description="Train on text8 (from the cache, or downloaded when the network "
+                                   "answers) or else on the sample corpus inside the package; or on "
+                                   "the corpora given. Save the vectors, then print nearest "
+                                   "neighbours, an analogy and the Google analogy accuracy.")
+    p.add_argument("corpus", nargs="*", default=[], metavar="CORPUS",
+                   help="corpus name, file or glob, or 'sample' (default: text8 if cached or "
+                        "downloadable, else the embedded sample)")
     p.add_argument("-o", "--output", default=None, metavar="OUT",
                    help="where to save the vectors (default vectors/<corpus>.bin)")
     p.add_argument("--sg", type=int, choices=(0, 1), default=0, help="1 skip-gram, 0 CBOW (default)")
-    p.add_argument("--epochs", type=int, default=5, help="passes over the corpus (default 5)")
+    p.add_argument("--epochs", type=int_at_least(1), default=5,
+                   help="passes over the corpus (default 5)")
     p.add_argument("--workers", type=_positive_int, default=None, help="threads (default: all cores)")
     p.add_argument("--analogies", default=None, metavar="PATH",
                    help="Google analogy file (default: the named set questions-words)")
@@ -373,7 +381,8 @@ def _add_convert_plot(sub, common):
                                    ".npz; the input may also be a .nw2v model.")
     p.add_argument("input", metavar="IN")
     p.add_argument("output", metavar="OUT")
-    p.add_argument("--limit", type=int, default=None, help="keep only the first N words")
+    p.add_argument("--limit", type=int_at_least(1), default=None,
+                   help="keep only the first N words (N >= 1)")
     p.set_defaults(func=cmd_convert)
 
     p = sub.add_parser("plot", parents=[common], help="2-D PCA projection of chosen words to an image",
@@ -413,9 +422,35 @@ def build_parser():
 
 
 def _error_text(err):
-    if isinstance(err, KeyError) and err.args:
-        return str(err.args[0])
     return str(err) or type(err).__name__
+
+
+# ------------------------------------------------------------------- signals
+_received = {}
+
+
+def _signal_name(signum):
+    return signal.Signals(signum).name
+
+
+def _interrupted_code():
+    """128 + the signal that stopped the command (SIGINT 130, SIGTERM 143)."""
+    return 128 + int(_received.get("signal", signal.SIGINT))
+
+
+def _stop(signum, frame):
+    """SIGINT and SIGTERM both stop the command the way Ctrl-C does."""
+    _received["signal"] = signum
+    raise KeyboardInterrupt
+
+
+def _install_signal_handlers():
+    """Route SIGINT/SIGTERM to :func:`_stop`; returns what to restore (main thread only)."""
+    _received.clear()
+    try:
+        return {s: signal.signal(s, _stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    except ValueError:          # not the main thread (main() called from a thread)
+        return {}
 
 
 def main(argv=None):
@@ -423,16 +458,21 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(name)s: %(message)s")
+    previous = _install_signal_handlers()
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
-        print("numbaw2v: interrupted", file=sys.stderr)
-        return 130
+        how = _signal_name(_received.get("signal", signal.SIGINT))
+        print(f"numbaw2v: interrupted ({how}); nothing was written", file=sys.stderr)
+        return _interrupted_code()
     except BrokenPipeError:
         sys.stderr.close()   # output piped into e.g. `head`: nothing more to say
         return 0
-    except (CommandError, ValueError, KeyError, OSError) as err:
+    except (Numbaw2vError, OSError) as err:   # the project's errors; OSError names the file
         if args.verbose:
-            logging.exception("details")
+            logging.getLogger("numbaw2v").exception("details")
         print(f"numbaw2v: error: {_error_text(err)}", file=sys.stderr)
         return 1
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
