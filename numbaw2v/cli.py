@@ -53,7 +53,8 @@ def load_vectors(path):
     kind = format_of(path)
     if kind == "native":
         return KeyedVectors.load(path)
-    return KeyedVectors.load_word2vec_format(path, binary=None if kind is None else kind == "binary")
+    binary = None if kind is None else kind == "binary"
+    return KeyedVectors.load_word2vec_format(path, binary=binary)
 
 
 def save_vectors(kv, path, limit=None):
@@ -194,7 +195,8 @@ def cmd_eval(args):
                             "oov": report["oov"], **report["summary"]}
     for option, name in EVAL_SETS[1:]:
         path = _eval_path(getattr(args, option), name)
-        pearson, spearman, oov = evaluate.evaluate_word_pairs(kv, path, restrict_vocab=args.restrict_vocab)
+        pearson, spearman, oov = evaluate.evaluate_word_pairs(
+            kv, path, restrict_vocab=args.restrict_vocab)
         results[name] = {"path": os.fspath(path), "pearson": pearson[0], "pearson_p": pearson[1],
                          "spearman": spearman[0], "spearman_p": spearman[1], "oov_percent": oov}
     if args.json:
@@ -207,8 +209,8 @@ def cmd_eval(args):
 def format_eval_table(results):
     """The human-readable report of :func:`cmd_eval`."""
     ana = results["analogies"]
-    lines = [f"{results['vectors']}: {results['words']} words, "
-             f"restrict_vocab={results['restrict_vocab']}", "",
+    lines = [(f"{results['vectors']}: {results['words']} words, "
+              f"restrict_vocab={results['restrict_vocab']}"), "",
              f"analogies ({ana['path']})"]
     width = max([len(s["section"]) for s in ana["sections"]] + [9])
     lines.append(f"  {'section':<{width}}  {'correct':>7}  {'total':>6}  {'accuracy':>8}")
@@ -221,11 +223,13 @@ def format_eval_table(results):
     lines.append("  " + "-" * (width + 27))
     lines += [row(ana[k], k) for k in ("semantic", "syntactic", "total")]
     share = 100.0 * ana["oov"] / ana["questions"] if ana["questions"] else 0.0
-    lines += [f"  questions skipped for unknown words: {ana['oov']} of {ana['questions']} ({share:.1f}%)",
+    lines += [(f"  questions skipped for unknown words: {ana['oov']} of {ana['questions']}"
+               f" ({share:.1f}%)"),
               "", f"  {'word pairs':<12}  {'Spearman':>8}  {'Pearson':>8}  {'OOV':>6}"]
     for _, name in EVAL_SETS[1:]:
         r = results[name]
-        lines.append(f"  {name:<12}  {r['spearman']:>8.4f}  {r['pearson']:>8.4f}  {r['oov_percent']:>5.1f}%")
+        lines.append(f"  {name:<12}  {r['spearman']:>8.4f}  {r['pearson']:>8.4f}"
+                     f"  {r['oov_percent']:>5.1f}%")
     return "\n".join(lines)
 
 
@@ -318,20 +322,24 @@ def _add_train(sub, common):
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_train)
 
-    p = sub.add_parser("demo", parents=[common], help="train on a corpus and show what the vectors know",
-                       description="Train on text8 (from the cache, or downloaded when the network "
-                                   "answers) or else on the sample corpus inside the package; or on "
-                                   "the corpora given. Save the vectors, then print nearest "
-                                   "neighbours, an analogy and the Google analogy accuracy.")
+    p = sub.add_parser("demo", parents=[common],
+                       help="train on a corpus and show what the vectors know",
+                       description="Train on text8 (from the cache, or downloaded when the "
+                                   "network answers) or else on the sample corpus inside the "
+                                   "package; or on the corpora given. Save the vectors, then "
+                                   "print nearest neighbours, an analogy and the Google analogy "
+                                   "accuracy.")
     p.add_argument("corpus", nargs="*", default=[], metavar="CORPUS",
                    help="corpus name, file or glob, or 'sample' (default: text8 if cached or "
                         "downloadable, else the embedded sample)")
     p.add_argument("-o", "--output", default=None, metavar="OUT",
                    help="where to save the vectors (default vectors/<corpus>.bin)")
-    p.add_argument("--sg", type=int, choices=(0, 1), default=0, help="1 skip-gram, 0 CBOW (default)")
+    p.add_argument("--sg", type=int, choices=(0, 1), default=0,
+                   help="1 skip-gram, 0 CBOW (default)")
     p.add_argument("--epochs", type=int_at_least(1), default=5,
                    help="passes over the corpus (default 5)")
-    p.add_argument("--workers", type=_positive_int, default=None, help="threads (default: all cores)")
+    p.add_argument("--workers", type=_positive_int, default=None,
+                   help="threads (default: all cores)")
     p.add_argument("--analogies", default=None, metavar="PATH",
                    help="Google analogy file (default: the named set questions-words)")
     p.set_defaults(func=cmd_demo)
@@ -339,17 +347,20 @@ def _add_train(sub, common):
 
 def _add_queries(sub, common):
     p = sub.add_parser("similar", parents=[common], help="nearest neighbours of words",
-                       description="Words closest (cosine) to the mean of WORDs minus the --negative words.")
+                       description="Words closest (cosine) to the mean of WORDs minus the "
+                                   "--negative words.")
     p.add_argument("vectors", metavar="VECTORS", help=".bin, .txt, .vec, .npz or .nw2v file")
     p.add_argument("words", nargs="+", metavar="WORD")
     p.add_argument("--negative", nargs="+", metavar="WORD", default=[], help="words to subtract")
-    p.add_argument("--topn", type=_positive_int, default=10, help="how many neighbours (default 10)")
+    p.add_argument("--topn", type=_positive_int, default=10,
+                   help="how many neighbours (default 10)")
     p.add_argument("--restrict-vocab", type=_positive_int, default=None,
                    help="search only the N most frequent words")
     p.set_defaults(func=cmd_similar)
 
     p = sub.add_parser("analogy", parents=[common], help="A is to B as C is to ?",
-                       description="Answer 'A is to B as C is to ?' by the words closest to B - A + C.")
+                       description="Answer 'A is to B as C is to ?' by the words closest to "
+                                   "B - A + C.")
     p.add_argument("vectors", metavar="VECTORS", help=".bin, .txt, .vec, .npz or .nw2v file")
     p.add_argument("a", metavar="A")
     p.add_argument("b", metavar="B")
@@ -361,9 +372,11 @@ def _add_queries(sub, common):
 
 
 def _add_eval(sub, common):
-    p = sub.add_parser("eval", parents=[common], help="analogy accuracy and word-similarity correlations",
-                       description="Google analogies (per section, semantic/syntactic/total), WordSim-353 "
-                                   "and SimLex-999. Sets not given by path are taken from the named "
+    p = sub.add_parser("eval", parents=[common],
+                       help="analogy accuracy and word-similarity correlations",
+                       description="Google analogies (per section, semantic/syntactic/total), "
+                                   "WordSim-353 and SimLex-999. Sets not given by path are taken "
+                                   "from the named "
                                    "corpora (fetched when missing).")
     p.add_argument("vectors", metavar="VECTORS", help=".bin, .txt, .vec, .npz or .nw2v file")
     p.add_argument("--analogies", metavar="PATH", help="analogy file (default: questions-words)")
@@ -377,7 +390,8 @@ def _add_eval(sub, common):
 
 def _add_convert_plot(sub, common):
     p = sub.add_parser("convert", parents=[common], help="convert between vector file formats",
-                       description="Formats by extension: .bin, .txt/.vec (optionally .gz/.bz2/.xz), "
+                       description="Formats by extension: .bin, .txt/.vec (optionally "
+                                   ".gz/.bz2/.xz), "
                                    ".npz; the input may also be a .nw2v model.")
     p.add_argument("input", metavar="IN")
     p.add_argument("output", metavar="OUT")
@@ -385,12 +399,14 @@ def _add_convert_plot(sub, common):
                    help="keep only the first N words (N >= 1)")
     p.set_defaults(func=cmd_convert)
 
-    p = sub.add_parser("plot", parents=[common], help="2-D PCA projection of chosen words to an image",
+    p = sub.add_parser("plot", parents=[common],
+                       help="2-D PCA projection of chosen words to an image",
                        description="Project the vectors of WORDs on their two principal components "
                                    "and save a scatter plot (needs matplotlib).")
     p.add_argument("vectors", metavar="VECTORS")
     p.add_argument("words", nargs="+", metavar="WORD")
-    p.add_argument("-o", "--output", required=True, metavar="OUT", help="image file, e.g. words.png")
+    p.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="image file, e.g. words.png")
     p.add_argument("--title", default=None, help="plot title (default: the vectors file name)")
     p.set_defaults(func=cmd_plot)
 
@@ -405,9 +421,11 @@ def _add_corpora(sub):
 
 def build_parser():
     """The argument parser of the ``numbaw2v`` command."""
-    parser = _Parser(prog="numbaw2v", description="word2vec with Numba: train, query and evaluate word vectors.")
+    parser = _Parser(prog="numbaw2v",
+                     description="word2vec with Numba: train, query and evaluate word vectors.")
     parser.add_argument("--version", action="version", version=f"numbaw2v {__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true", help="show progress messages (logging)")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="show progress messages (logging)")
     common = _Parser(add_help=False)
     common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
                         help="show progress messages (logging)")

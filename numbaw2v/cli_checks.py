@@ -105,7 +105,8 @@ def int_at_least(low):
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected an integer >= {low}, got {text!r}") from None
+            raise argparse.ArgumentTypeError(
+                f"expected an integer >= {low}, got {text!r}") from None
         if value < low:
             raise argparse.ArgumentTypeError(f"must be an integer >= {low}, got {text}")
         return value

@@ -115,7 +115,8 @@ def test_eval_json_and_table(vectors, tmp_path):
     assert data["wordsim353"]["spearman"] == pytest.approx(spearman)
     table = run(*args)
     assert table.returncode == 0
-    for label in ("semantic", "syntactic", "total", "wordsim353", "simlex999", "Spearman", sections[0][0]):
+    for label in ("semantic", "syntactic", "total", "wordsim353", "simlex999", "Spearman",
+                  sections[0][0]):
         assert label in table.stdout
     assert f"{100 * score:.2f}%" in table.stdout
 

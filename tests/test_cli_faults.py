@@ -140,8 +140,7 @@ def test_killed_command_leaves_previous_or_complete_file(inputs, previous, tmp_p
 def test_sigterm_during_training_saves_and_says_so(inputs, tmp_path, monkeypatch, capsys):
     """In-process, so that the signal lands inside the training loop for sure: the kernel
     wrapper sends SIGTERM to this process before the second block."""
-    import numbaw2v.training as training
-    from numbaw2v import cli
+    from numbaw2v import cli, training
     kernel, calls = training.train_chunks, []
 
     def second_block_gets_sigterm(*args, **kwargs):
