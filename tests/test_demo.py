@@ -7,6 +7,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from test_corpora_cli import _closed_port_url as closed_port_url
 
 from numbaw2v import cli, demo
 
@@ -14,11 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _closed_port_url():
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    return f"http://127.0.0.1:{port}"
+    return closed_port_url("").rstrip("/")
 
 
 @pytest.fixture
