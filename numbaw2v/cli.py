@@ -75,14 +75,13 @@ def save_vectors(kv, path, limit=None):
                            f" (or {MODEL_EXT} for a trained model)")
 
 
-def _check_output(path, allow_model, inputs=()):
-    """Before any work: a known format, not one of ``inputs``, and writable now."""
+def _check_output(path, allow_model):
+    """Before any work: a known format, and a file can be written there now."""
     from numbaw2v.formats import format_of
     if format_of(path) is None and not (allow_model and path.endswith(MODEL_EXT)):
         models = f", or {MODEL_EXT} for the whole model" if allow_model else ""
         raise CommandError(f"{path}: unknown output format; use .bin (word2vec binary), "
                            f".txt/.vec (word2vec text), .npz (native){models}")
-    refuse_overwriting_inputs(path, inputs)
     check_writable(path)
 
 
@@ -101,6 +100,21 @@ def _save_model_or_vectors(model, path):
 
 
 # ---------------------------------------------------------------------- train
+def _inputs_of(args):
+    """The files a writing command reads (``-`` is stdin); its output must be none of them.
+
+    ``demo`` checks its own after choosing its corpus; ``corpora normalise`` in corpora/cli.py.
+    """
+    if args.command == "train":
+        _stdin_corpus(args.corpus)
+        return corpus_files(args.corpus)
+    if args.command == "convert":
+        return [args.input]
+    if args.command == "plot":
+        return [args.vectors]
+    return []
+
+
 def _stdin_corpus(corpus):
     """Check a ``-`` corpus: given once, and stdin is a pipe or file, not a terminal."""
     if corpus.count(STDIN) > 1:
@@ -112,10 +126,7 @@ def _stdin_corpus(corpus):
 
 def cmd_train(args):
     from numbaw2v.word2vec import Word2Vec
-    _stdin_corpus(args.corpus)
-    _check_output(args.output, allow_model=True, inputs=corpus_files(args.corpus))
-    # TODO(merge): corpus "-" reaches Word2Vec as the path "-"; fileio.open_binary("-") (files
-    # branch) and Word2Vec's corpus_file check (engine branch) make it read stdin.
+    _check_output(args.output, allow_model=True)
     model = Word2Vec(
         corpus_file=list(args.corpus), vector_size=args.vector_size, window=args.window,
         min_count=args.min_count, max_vocab_size=args.max_vocab_size, sample=args.sample,
@@ -125,14 +136,18 @@ def cmd_train(args):
         shrink_windows=not args.no_shrink_windows, compute_loss=args.compute_loss,
         shared_negatives=bool(args.shared_negatives),
         progress=False if args.no_progress else None)
-    _save_model_or_vectors(model, args.output)
-    print(f"{args.output}: {len(model.wv)} words x {model.wv.vector_size} dimensions",
-          file=sys.stderr)
+    if args.output.endswith(MODEL_EXT):
+        model.save(args.output)
+    else:
+        save_vectors(model.wv, args.output)
+    print(f"{args.output}: {len(model.wv)} words x {model.wv.vector_size} dimensions", file=sys.stderr)
     if getattr(model, "interrupted", False):
-        how = _signal_name(_received.get("signal", signal.SIGINT))
+        # The engine's handler records the signal during training (model.stop_signal);
+        # outside training the CLI's own handler does (_received).
+        how = getattr(model, "stop_signal", "") or _signal_name(_received.get("signal", 2))
         print(f"numbaw2v: training was interrupted ({how}); {args.output} holds the partly "
               "trained vectors", file=sys.stderr)
-        return _interrupted_code()
+        return 128 + int(signal.Signals[how])
     return 0
 
 
@@ -147,7 +162,8 @@ def cmd_demo(args):
     out = args.output or demo.default_output(args.corpus[0] if args.corpus else files[0])
     if args.output is None:
         os.makedirs(os.path.dirname(out), exist_ok=True)
-    _check_output(out, allow_model=True, inputs=corpus_files(files))
+    refuse_overwriting_inputs(out, corpus_files(files))
+    _check_output(out, allow_model=True)
     model = demo.run(files, label, reason, output=out, save=_save_model_or_vectors,
                      analogies=args.analogies, online=online, sg=args.sg, epochs=args.epochs,
                      workers=args.workers)
@@ -235,7 +251,7 @@ def format_eval_table(results):
 
 # ------------------------------------------------------------------- convert
 def cmd_convert(args):
-    _check_output(args.output, allow_model=False, inputs=[args.input])
+    _check_output(args.output, allow_model=False)
     kv = load_vectors(args.input)
     save_vectors(kv, args.output, limit=args.limit)
     n = len(kv) if args.limit is None else min(len(kv), args.limit)
@@ -263,7 +279,6 @@ def cmd_plot(args):
         import matplotlib.pyplot as plt
     except ImportError:
         raise CommandError("plot needs matplotlib: pip install matplotlib") from None
-    refuse_overwriting_inputs(args.output, [args.vectors])
     check_writable(args.output)
     kv = load_vectors(args.vectors)
     _require_words(kv, args.words)
@@ -478,6 +493,7 @@ def main(argv=None):
                         format="%(asctime)s %(name)s: %(message)s")
     previous = _install_signal_handlers()
     try:
+        refuse_overwriting_inputs(getattr(args, "output", None), _inputs_of(args))
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
         how = _signal_name(_received.get("signal", signal.SIGINT))
