@@ -5,17 +5,18 @@ import sys
 
 import numpy as np
 import pytest
+from test_evaluate import analogy_vectors, toy_sections, write_analogies, write_pairs
 
 from numbaw2v import evaluate
 from numbaw2v.vectors import KeyedVectors
-from test_evaluate import analogy_vectors, toy_sections, write_analogies, write_pairs
 
 COMMANDS = ["train", "similar", "analogy", "eval", "convert", "plot"]
 
 
 def run(*args, cwd=None):
     return subprocess.run([sys.executable, "-m", "numbaw2v", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd, timeout=300)
+                          capture_output=True, text=True, cwd=cwd, timeout=300,
+                          check=False)
 
 
 def assert_one_line_error(result, *fragments, code=None):
