@@ -5,21 +5,32 @@ returning the exit code. Vector files are read and written by extension:
 ``.bin`` word2vec binary, ``.txt``/``.vec`` word2vec text, ``.npz`` native
 KeyedVectors, ``.nw2v`` a whole Word2Vec model (optionally ``.gz``/``.bz2``/
 ``.xz`` compressed for the word2vec formats). Errors print one line,
-``numbaw2v: error: ...``, and exit non-zero; Ctrl-C exits 130.
+``numbaw2v: error: ...``, and exit non-zero. Before any work starts, a writing
+command checks that its output is not one of its inputs and can be written.
+Ctrl-C exits 130 and SIGTERM 143; an interrupted ``train`` first saves what it trained.
 """
 import argparse
 import json
 import logging
 import os
+import signal
 import sys
 
 from numbaw2v import __version__
+from numbaw2v.cli_checks import (
+    STDIN,
+    check_writable,
+    corpus_files,
+    int_at_least,
+    refuse_overwriting_inputs,
+)
+from numbaw2v.errors import Numbaw2vError
 
 MODEL_EXT = ".nw2v"
 EVAL_SETS = (("analogies", "questions-words"), ("wordsim", "wordsim353"), ("simlex", "simlex999"))
 
 
-class CommandError(Exception):
+class CommandError(Numbaw2vError):
     """A user-facing failure: its message is printed as the one error line."""
 
 
@@ -42,7 +53,8 @@ def load_vectors(path):
     kind = format_of(path)
     if kind == "native":
         return KeyedVectors.load(path)
-    return KeyedVectors.load_word2vec_format(path, binary=None if kind is None else kind == "binary")
+    binary = None if kind is None else kind == "binary"
+    return KeyedVectors.load_word2vec_format(path, binary=binary)
 
 
 def save_vectors(kv, path, limit=None):
@@ -64,14 +76,54 @@ def save_vectors(kv, path, limit=None):
 
 
 def _check_output(path, allow_model):
+    """Before any work: a known format, and a file can be written there now."""
     from numbaw2v.formats import format_of
     if format_of(path) is None and not (allow_model and path.endswith(MODEL_EXT)):
         models = f", or {MODEL_EXT} for the whole model" if allow_model else ""
         raise CommandError(f"{path}: unknown output format; use .bin (word2vec binary), "
                            f".txt/.vec (word2vec text), .npz (native){models}")
+    check_writable(path)
+
+
+def _require_words(kv, words):
+    """The word lookups of a query, checked up front: one error naming the missing words."""
+    missing = [w for w in words if w not in kv]
+    if missing:
+        raise CommandError(f"not in the vocabulary: {', '.join(map(repr, missing))}")
+
+
+def _save_model_or_vectors(model, path):
+    if path.endswith(MODEL_EXT):
+        model.save(path)
+    else:
+        save_vectors(model.wv, path)
 
 
 # ---------------------------------------------------------------------- train
+def _inputs_of(args):
+    """The files a writing command reads (``-`` is stdin); its output must be none of them.
+
+    ``demo`` checks its own after choosing its corpus; ``corpora normalise`` in corpora/cli.py.
+    """
+    if args.command == "train":
+        _stdin_corpus(args.corpus)
+        return corpus_files(args.corpus)
+    if args.command == "convert":
+        return [args.input]
+    if args.command == "plot":
+        return [args.vectors]
+    return []
+
+
+def _stdin_corpus(corpus):
+    """Check a ``-`` corpus: given once, and stdin is a pipe or file, not a terminal."""
+    if corpus.count(STDIN) > 1:
+        raise CommandError("'-' (standard input) can be given only once as a corpus")
+    if STDIN in corpus and sys.stdin is not None and sys.stdin.isatty():
+        raise CommandError("corpus '-' reads standard input, which is a terminal: pipe the text "
+                           "in, e.g. zcat corpus.txt.gz | numbaw2v train - -o vectors.bin")
+
+
 def cmd_train(args):
     from numbaw2v.word2vec import Word2Vec
     _check_output(args.output, allow_model=True)
@@ -84,59 +136,32 @@ def cmd_train(args):
         save_vectors(model.wv, args.output)
     print(f"{args.output}: {len(model.wv)} words x {model.wv.vector_size} dimensions", file=sys.stderr)
     if getattr(model, "interrupted", False):
-        print("numbaw2v: training was interrupted; the saved vectors are partly trained", file=sys.stderr)
-        return 130
+        # The engine's handler records the signal during training (model.stop_signal);
+        # outside training the CLI's own handler does (_received).
+        how = getattr(model, "stop_signal", "") or _signal_name(_received.get("signal", 2))
+        print(f"numbaw2v: training was interrupted ({how}); {args.output} holds the partly "
+              "trained vectors", file=sys.stderr)
+        return 128 + int(signal.Signals[how])
     return 0
 
 
 # ---------------------------------------------------------------------- demo
-DEMO_PROBES = ("king", "woman", "france", "music", "ship", "good", "three", "london", "horse")
-
-
-def _demo_output(corpus):
-    stem = os.path.basename(corpus.rstrip("/")).split(".")[0] or "vectors"
-    return os.path.join("vectors", f"{stem}.bin")
-
-
 def cmd_demo(args):
-    import time
-
-    from numbaw2v import evaluate
-    from numbaw2v.word2vec import Word2Vec
-    out = args.output or _demo_output(args.corpus[0])
-    _check_output(out, allow_model=True)
-    try:
-        analogies, no_analogies = _eval_path(args.analogies, "questions-words"), None
-    except OSError as err:              # offline: still train, and say why there is no score
-        analogies, no_analogies = None, _error_text(err)
-    t0 = time.perf_counter()
-    model = Word2Vec(corpus_file=list(args.corpus), sg=args.sg, epochs=args.epochs,
-                     workers=args.workers, progress=True)
-    kv = model.wv
-    if out.endswith(MODEL_EXT):
-        model.save(out)
+    from numbaw2v import demo
+    if args.corpus:
+        files, label, reason = demo.corpus_inputs(args.corpus)
+        online = None
     else:
-        save_vectors(kv, out)
-    words_per_s = model.corpus_total_words * args.epochs / max(model.train_seconds, 1e-9)
-    print(f"\n{', '.join(args.corpus)}: {model.corpus_total_words:,} words, vocabulary "
-          f"{len(kv):,}; vocabulary {model.vocab_seconds:.1f} s, training {model.train_seconds:.1f} s "
-          f"({words_per_s:,.0f} words/s); total {time.perf_counter() - t0:.1f} s; saved {out}")
-    probes = [w for w in DEMO_PROBES if w in kv][:6]
-    for word in probes:
-        near = ", ".join(f"{w} {s:.2f}" for w, s in kv.most_similar(word, topn=6))
-        print(f"  {word:>8}: {near}")
-    if all(w in kv for w in ("king", "man", "woman")):
-        guess = kv.most_similar(positive=["king", "woman"], negative=["man"], topn=3)
-        print("  king - man + woman = " + ", ".join(f"{w} {s:.2f}" for w, s in guess))
-    if analogies is None:
-        print(f"analogy accuracy skipped: {no_analogies}")
-        return 0
-    report = evaluate.analogy_report(kv, analogies, restrict_vocab=30000)
-    summary = report["summary"]
-    print("Google analogies (30,000 most frequent words): " + ", ".join(
-        f"{k} {100 * summary[k]['accuracy']:.1f}% of {summary[k]['total']}"
-        for k in ("semantic", "syntactic", "total")))
-    return 130 if model.interrupted else 0
+        files, label, reason, online = demo.choose_corpus()
+    out = args.output or demo.default_output(args.corpus[0] if args.corpus else files[0])
+    if args.output is None:
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+    refuse_overwriting_inputs(out, corpus_files(files))
+    _check_output(out, allow_model=True)
+    model = demo.run(files, label, reason, output=out, save=_save_model_or_vectors,
+                     analogies=args.analogies, online=online, sg=args.sg, epochs=args.epochs,
+                     workers=args.workers)
+    return _interrupted_code() if model.interrupted else 0
 
 
 # ------------------------------------------------------------------- queries
@@ -148,6 +173,7 @@ def _print_neighbours(pairs):
 
 def cmd_similar(args):
     kv = load_vectors(args.vectors)
+    _require_words(kv, args.words + args.negative)
     _print_neighbours(kv.most_similar(positive=args.words, negative=args.negative or None,
                                       topn=args.topn, restrict_vocab=args.restrict_vocab))
     return 0
@@ -155,6 +181,7 @@ def cmd_similar(args):
 
 def cmd_analogy(args):
     kv = load_vectors(args.vectors)
+    _require_words(kv, [args.a, args.b, args.c])
     _print_neighbours(kv.most_similar(positive=[args.b, args.c], negative=[args.a],
                                       topn=args.topn, restrict_vocab=args.restrict_vocab))
     return 0
@@ -178,7 +205,8 @@ def cmd_eval(args):
                             "oov": report["oov"], **report["summary"]}
     for option, name in EVAL_SETS[1:]:
         path = _eval_path(getattr(args, option), name)
-        pearson, spearman, oov = evaluate.evaluate_word_pairs(kv, path, restrict_vocab=args.restrict_vocab)
+        pearson, spearman, oov = evaluate.evaluate_word_pairs(
+            kv, path, restrict_vocab=args.restrict_vocab)
         results[name] = {"path": os.fspath(path), "pearson": pearson[0], "pearson_p": pearson[1],
                          "spearman": spearman[0], "spearman_p": spearman[1], "oov_percent": oov}
     if args.json:
@@ -191,8 +219,8 @@ def cmd_eval(args):
 def format_eval_table(results):
     """The human-readable report of :func:`cmd_eval`."""
     ana = results["analogies"]
-    lines = [f"{results['vectors']}: {results['words']} words, "
-             f"restrict_vocab={results['restrict_vocab']}", "",
+    lines = [(f"{results['vectors']}: {results['words']} words, "
+              f"restrict_vocab={results['restrict_vocab']}"), "",
              f"analogies ({ana['path']})"]
     width = max([len(s["section"]) for s in ana["sections"]] + [9])
     lines.append(f"  {'section':<{width}}  {'correct':>7}  {'total':>6}  {'accuracy':>8}")
@@ -205,11 +233,13 @@ def format_eval_table(results):
     lines.append("  " + "-" * (width + 27))
     lines += [row(ana[k], k) for k in ("semantic", "syntactic", "total")]
     share = 100.0 * ana["oov"] / ana["questions"] if ana["questions"] else 0.0
-    lines += [f"  questions skipped for unknown words: {ana['oov']} of {ana['questions']} ({share:.1f}%)",
+    lines += [(f"  questions skipped for unknown words: {ana['oov']} of {ana['questions']}"
+               f" ({share:.1f}%)"),
               "", f"  {'word pairs':<12}  {'Spearman':>8}  {'Pearson':>8}  {'OOV':>6}"]
     for _, name in EVAL_SETS[1:]:
         r = results[name]
-        lines.append(f"  {name:<12}  {r['spearman']:>8.4f}  {r['pearson']:>8.4f}  {r['oov_percent']:>5.1f}%")
+        lines.append(f"  {name:<12}  {r['spearman']:>8.4f}  {r['pearson']:>8.4f}"
+                     f"  {r['oov_percent']:>5.1f}%")
     return "\n".join(lines)
 
 
@@ -243,7 +273,9 @@ def cmd_plot(args):
         import matplotlib.pyplot as plt
     except ImportError:
         raise CommandError("plot needs matplotlib: pip install matplotlib") from None
+    check_writable(args.output)
     kv = load_vectors(args.vectors)
+    _require_words(kv, args.words)
     points = pca_2d(kv[args.words].astype("float64"))
     fig, ax = plt.subplots(figsize=(7, 6))
     ax.scatter(points[:, 0], points[:, 1], s=16)
@@ -254,23 +286,15 @@ def cmd_plot(args):
     ax.set_title(args.title or os.path.basename(args.vectors))
     fig.tight_layout()
     from numbaw2v.fileio import atomic_output
-    with atomic_output(args.output) as tmp:
-        with open(tmp, "wb") as fout:
-            fig.savefig(fout, format=os.path.splitext(args.output)[1].lstrip(".") or "png", dpi=120)
+    with atomic_output(args.output) as tmp, open(tmp, "wb") as fout:
+        fig.savefig(fout, format=os.path.splitext(args.output)[1].lstrip(".") or "png", dpi=120)
     plt.close(fig)
     print(f"{args.output}: {len(args.words)} words", file=sys.stderr)
     return 0
 
 
 # -------------------------------------------------------------------- parser
-def _positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
-    return value
+_positive_int = int_at_least(1)
 
 
 def _add_train(sub, common):
@@ -285,17 +309,24 @@ def _add_train(sub, common):
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_train)
 
-    p = sub.add_parser("demo", parents=[common], help="train on a corpus and show what the vectors know",
-                       description="Fetch CORPUS if it is a known name, train on all cores with a "
-                                   "progress bar, save the vectors, then print nearest neighbours, an "
-                                   "analogy and the Google analogy accuracy.")
-    p.add_argument("corpus", nargs="*", default=["text8"], metavar="CORPUS",
-                   help="corpus name, file or glob (default: text8)")
+    p = sub.add_parser("demo", parents=[common],
+                       help="train on a corpus and show what the vectors know",
+                       description="Train on text8 (from the cache, or downloaded when the "
+                                   "network answers) or else on the sample corpus inside the "
+                                   "package; or on the corpora given. Save the vectors, then "
+                                   "print nearest neighbours, an analogy and the Google analogy "
+                                   "accuracy.")
+    p.add_argument("corpus", nargs="*", default=[], metavar="CORPUS",
+                   help="corpus name, file or glob, or 'sample' (default: text8 if cached or "
+                        "downloadable, else the embedded sample)")
     p.add_argument("-o", "--output", default=None, metavar="OUT",
                    help="where to save the vectors (default vectors/<corpus>.bin)")
-    p.add_argument("--sg", type=int, choices=(0, 1), default=0, help="1 skip-gram, 0 CBOW (default)")
-    p.add_argument("--epochs", type=int, default=5, help="passes over the corpus (default 5)")
-    p.add_argument("--workers", type=_positive_int, default=None, help="threads (default: all cores)")
+    p.add_argument("--sg", type=int, choices=(0, 1), default=0,
+                   help="1 skip-gram, 0 CBOW (default)")
+    p.add_argument("--epochs", type=int_at_least(1), default=5,
+                   help="passes over the corpus (default 5)")
+    p.add_argument("--workers", type=_positive_int, default=None,
+                   help="threads (default: all cores)")
     p.add_argument("--analogies", default=None, metavar="PATH",
                    help="Google analogy file (default: the named set questions-words)")
     p.set_defaults(func=cmd_demo)
@@ -303,17 +334,20 @@ def _add_train(sub, common):
 
 def _add_queries(sub, common):
     p = sub.add_parser("similar", parents=[common], help="nearest neighbours of words",
-                       description="Words closest (cosine) to the mean of WORDs minus the --negative words.")
+                       description="Words closest (cosine) to the mean of WORDs minus the "
+                                   "--negative words.")
     p.add_argument("vectors", metavar="VECTORS", help=".bin, .txt, .vec, .npz or .nw2v file")
     p.add_argument("words", nargs="+", metavar="WORD")
     p.add_argument("--negative", nargs="+", metavar="WORD", default=[], help="words to subtract")
-    p.add_argument("--topn", type=_positive_int, default=10, help="how many neighbours (default 10)")
+    p.add_argument("--topn", type=_positive_int, default=10,
+                   help="how many neighbours (default 10)")
     p.add_argument("--restrict-vocab", type=_positive_int, default=None,
                    help="search only the N most frequent words")
     p.set_defaults(func=cmd_similar)
 
     p = sub.add_parser("analogy", parents=[common], help="A is to B as C is to ?",
-                       description="Answer 'A is to B as C is to ?' by the words closest to B - A + C.")
+                       description="Answer 'A is to B as C is to ?' by the words closest to "
+                                   "B - A + C.")
     p.add_argument("vectors", metavar="VECTORS", help=".bin, .txt, .vec, .npz or .nw2v file")
     p.add_argument("a", metavar="A")
     p.add_argument("b", metavar="B")
@@ -325,9 +359,11 @@ def _add_queries(sub, common):
 
 
 def _add_eval(sub, common):
-    p = sub.add_parser("eval", parents=[common], help="analogy accuracy and word-similarity correlations",
-                       description="Google analogies (per section, semantic/syntactic/total), WordSim-353 "
-                                   "and SimLex-999. Sets not given by path are taken from the named "
+    p = sub.add_parser("eval", parents=[common],
+                       help="analogy accuracy and word-similarity correlations",
+                       description="Google analogies (per section, semantic/syntactic/total), "
+                                   "WordSim-353 and SimLex-999. Sets not given by path are taken "
+                                   "from the named "
                                    "corpora (fetched when missing).")
     p.add_argument("vectors", metavar="VECTORS", help=".bin, .txt, .vec, .npz or .nw2v file")
     p.add_argument("--analogies", metavar="PATH", help="analogy file (default: questions-words)")
@@ -341,19 +377,23 @@ def _add_eval(sub, common):
 
 def _add_convert_plot(sub, common):
     p = sub.add_parser("convert", parents=[common], help="convert between vector file formats",
-                       description="Formats by extension: .bin, .txt/.vec (optionally .gz/.bz2/.xz), "
+                       description="Formats by extension: .bin, .txt/.vec (optionally "
+                                   ".gz/.bz2/.xz), "
                                    ".npz; the input may also be a .nw2v model.")
     p.add_argument("input", metavar="IN")
     p.add_argument("output", metavar="OUT")
-    p.add_argument("--limit", type=int, default=None, help="keep only the first N words")
+    p.add_argument("--limit", type=int_at_least(1), default=None,
+                   help="keep only the first N words (N >= 1)")
     p.set_defaults(func=cmd_convert)
 
-    p = sub.add_parser("plot", parents=[common], help="2-D PCA projection of chosen words to an image",
+    p = sub.add_parser("plot", parents=[common],
+                       help="2-D PCA projection of chosen words to an image",
                        description="Project the vectors of WORDs on their two principal components "
                                    "and save a scatter plot (needs matplotlib).")
     p.add_argument("vectors", metavar="VECTORS")
     p.add_argument("words", nargs="+", metavar="WORD")
-    p.add_argument("-o", "--output", required=True, metavar="OUT", help="image file, e.g. words.png")
+    p.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="image file, e.g. words.png")
     p.add_argument("--title", default=None, help="plot title (default: the vectors file name)")
     p.set_defaults(func=cmd_plot)
 
@@ -368,9 +408,11 @@ def _add_corpora(sub):
 
 def build_parser():
     """The argument parser of the ``numbaw2v`` command."""
-    parser = _Parser(prog="numbaw2v", description="word2vec with Numba: train, query and evaluate word vectors.")
+    parser = _Parser(prog="numbaw2v",
+                     description="word2vec with Numba: train, query and evaluate word vectors.")
     parser.add_argument("--version", action="version", version=f"numbaw2v {__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true", help="show progress messages (logging)")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="show progress messages (logging)")
     common = _Parser(add_help=False)
     common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
                         help="show progress messages (logging)")
@@ -385,9 +427,35 @@ def build_parser():
 
 
 def _error_text(err):
-    if isinstance(err, KeyError) and err.args:
-        return str(err.args[0])
     return str(err) or type(err).__name__
+
+
+# ------------------------------------------------------------------- signals
+_received = {}
+
+
+def _signal_name(signum):
+    return signal.Signals(signum).name
+
+
+def _interrupted_code():
+    """128 + the signal that stopped the command (SIGINT 130, SIGTERM 143)."""
+    return 128 + int(_received.get("signal", signal.SIGINT))
+
+
+def _stop(signum, frame):
+    """SIGINT and SIGTERM both stop the command the way Ctrl-C does."""
+    _received["signal"] = signum
+    raise KeyboardInterrupt
+
+
+def _install_signal_handlers():
+    """Route SIGINT/SIGTERM to :func:`_stop`; returns what to restore (main thread only)."""
+    _received.clear()
+    try:
+        return {s: signal.signal(s, _stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    except ValueError:          # not the main thread (main() called from a thread)
+        return {}
 
 
 def main(argv=None):
@@ -395,16 +463,22 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(name)s: %(message)s")
+    previous = _install_signal_handlers()
     try:
+        refuse_overwriting_inputs(getattr(args, "output", None), _inputs_of(args))
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
-        print("numbaw2v: interrupted", file=sys.stderr)
-        return 130
+        how = _signal_name(_received.get("signal", signal.SIGINT))
+        print(f"numbaw2v: interrupted ({how}); nothing was written", file=sys.stderr)
+        return _interrupted_code()
     except BrokenPipeError:
         sys.stderr.close()   # output piped into e.g. `head`: nothing more to say
         return 0
-    except (CommandError, ValueError, KeyError, OSError) as err:
+    except (Numbaw2vError, OSError) as err:   # the project's errors; OSError names the file
         if args.verbose:
-            logging.exception("details")
+            logging.getLogger("numbaw2v").exception("details")
         print(f"numbaw2v: error: {_error_text(err)}", file=sys.stderr)
         return 1
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

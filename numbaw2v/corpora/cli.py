@@ -7,8 +7,10 @@ import argparse
 import sys
 
 from numbaw2v import corpora
+from numbaw2v.cli_checks import check_writable, positive_float, refuse_overwriting_inputs
 from numbaw2v.corpora import registry
 from numbaw2v.corpora.normalise import normalise_file
+from numbaw2v.errors import Numbaw2vError
 
 
 def register(subparsers):
@@ -24,13 +26,15 @@ def register(subparsers):
 
     p = sub.add_parser("fetch", help="download, verify and prepare corpora")
     p.add_argument("names", nargs="+", metavar="NAME")
-    p.add_argument("--timeout", type=float, default=30.0, help="network timeout in seconds")
+    p.add_argument("--timeout", type=positive_float, default=30.0,
+                   help="network timeout in seconds (> 0, default 30)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
     p = sub.add_parser("path", help="print the local path of a corpus (fetching it if needed)")
     p.add_argument("name", metavar="NAME")
     p.add_argument("--no-fetch", action="store_true", help="fail instead of downloading")
-    p.add_argument("--timeout", type=float, default=30.0, help="network timeout in seconds")
+    p.add_argument("--timeout", type=positive_float, default=30.0,
+                   help="network timeout in seconds (> 0, default 30)")
 
     p = sub.add_parser("normalise", help="raw text -> text8-style training text (streaming)")
     p.add_argument("input", metavar="IN", help="plain, .gz, .bz2 or .xz text")
@@ -76,6 +80,8 @@ def _dispatch(args, out):
         print(corpora.path(args.name, fetch=not args.no_fetch, timeout=args.timeout,
                            progress=True), file=out)
     elif command == "normalise":
+        refuse_overwriting_inputs(args.output, [args.input])
+        check_writable(args.output)
         paragraphs, words = normalise_file(args.input, args.output, lines=args.lines)
         print(f"{args.output}: {paragraphs} paragraphs, {words} words", file=sys.stderr)
     else:
@@ -88,7 +94,7 @@ def run(args, out=None):
     out = out or sys.stdout
     try:
         return _dispatch(args, out)
-    except (ValueError, OSError) as exc:
+    except (Numbaw2vError, registry.UnknownCorpusError, OSError) as exc:
         print(f"numbaw2v: error: {exc}", file=sys.stderr)
         return 1
 
