@@ -337,6 +337,7 @@ class Word2Vec:
                             self.workers, self.progress, notify)
         self.wv.vectors_changed()
         self.interrupted = result.interrupted
+        self.stop_signal = result.stop_signal
         self.train_seconds = result.seconds
         self.running_training_loss = result.loss
         self.epoch_losses = list(result.epoch_losses)

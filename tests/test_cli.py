@@ -74,10 +74,6 @@ def test_errors_are_one_line(vectors, tmp_path):
     assert_one_line_error(run("frobnicate"), code=2)
 
 
-# TODO(merge): passes once the files branch raises InputFileError (a Numbaw2vError) from the
-# vector-file readers; on the demo branch they still raise a plain ValueError, which the CLI no
-# longer swallows. Remove the mark after the merge.
-@pytest.mark.xfail(reason="readers raise InputFileError on the files branch", strict=False)
 def test_damaged_vector_file_is_a_one_line_error(tmp_path):
     broken = tmp_path / "broken.txt"
     broken.write_text("3 2\na 1 2\n")

@@ -217,10 +217,6 @@ def test_stdin_corpus_reaches_the_trainer(files, monkeypatch, capsys):
     one_error_line(capsys, "recorded")
 
 
-# TODO(merge): needs fileio.open_binary("-") -> stdin (files branch) and Word2Vec accepting
-# corpus_file "-" (engine branch); remove the mark after the merge.
-@pytest.mark.xfail(reason="stdin corpus is connected by the files and engine branches",
-                   strict=False)
 def test_train_reads_a_piped_corpus(files):
     out = files["dir"] / "piped.bin"
     with open(files["gz"], "rb") as gz:

@@ -16,7 +16,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from numbaw2v.fileio import atomic_output
 from numbaw2v.vectors import KeyedVectors
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,17 +91,6 @@ def _leftovers(case, out):
     return sorted(p.name for p in case.iterdir() if p.name not in (out.name, "tmp"))
 
 
-def _atomic_output_cleans_stale_parts(tmp_path):
-    """Does this branch's atomic_output remove a .part left by a killed save to the same path?"""
-    d = tmp_path / "probe"
-    d.mkdir()
-    stale = d / ".v.bin.killed.part"
-    stale.write_bytes(b"half")
-    with atomic_output(d / "v.bin") as tmp:
-        Path(tmp).write_bytes(b"whole")
-    return not stale.exists()
-
-
 @pytest.mark.parametrize("kind", ["train", "convert"])
 @pytest.mark.parametrize("signum", SIGNALS, ids=lambda s: signal.Signals(s).name)
 def test_killed_command_leaves_previous_or_complete_file(inputs, previous, tmp_path, kind, signum):
@@ -131,9 +119,6 @@ def test_killed_command_leaves_previous_or_complete_file(inputs, previous, tmp_p
     assert again.returncode == 0, err
     _check_output(out, None, kind)
     left = _leftovers(case, out)
-    if left and not _atomic_output_cleans_stale_parts(tmp_path):
-        # TODO(merge): the files branch makes atomic_output remove stale .part files.
-        pytest.xfail(f"atomic_output does not yet remove stale parts: {left}")
     assert left == [], "a killed save's temporary file survived the next save"
 
 
