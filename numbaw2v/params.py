@@ -91,7 +91,8 @@ PARAMS = (
     Param("epochs", 5, int, "passes over the corpus", 0, 1_000_000),
     Param("workers", None, int, "threads (default: all cores)", 1, 4096, none=True),
     Param("seed", 1, int, "random seed", 0, SEED_MAX),
-    Param("shrink_windows", True, bool, "draw each word's window size in 1..window"),
+    Param("shrink_windows", True, bool, "draw each word's window size in 1..window",
+          flags=(("--no-shrink-windows", 0),)),
     Param("compute_loss", False, bool, "track the training loss"),
     Param("vocab_size", None, int, "the id range when sentences are integer id arrays",
           1, INT32_IDS, none=True, cli=False),
@@ -149,24 +150,28 @@ def _cli_type(p):
     return parse
 
 
+def _default_text(p):
+    if p.default is None:
+        return ""
+    value = int(p.default) if p.kind is bool else p.default
+    return f" (default {value:g})" if isinstance(value, float) else f" (default {value})"
+
+
 def add_arguments(parser):
-    """Add a flag to ``parser`` for every CLI parameter, with the table's default and help."""
+    """Add a flag to ``parser`` for every CLI parameter, with the table's default and help.
+
+    A bool flag takes 0 or 1, and alone means 1 (``--compute-loss``).
+    """
     for p in PARAMS:
         if not p.cli:
             continue
-        default = "" if p.default is None else f" (default {p.default:g})" \
-            if p.kind is not bool else f" (default {int(p.default)})"
-        if p.flags:
-            group = parser.add_mutually_exclusive_group()
-            group.add_argument(_flag(p), dest=p.name, type=_cli_type(p), default=p.default,
-                               metavar="0|1" if p.kind is bool else None, help=p.help + default)
-            for flag, const in p.flags:
-                group.add_argument(flag, dest=p.name, action="store_const", const=const,
-                                   help=f"same as {_flag(p)} {const}")
-        else:
-            parser.add_argument(_flag(p), dest=p.name, type=_cli_type(p), default=p.default,
-                                metavar="0|1" if p.kind is bool else None,
-                                help=p.help + default)
+        where = parser.add_mutually_exclusive_group() if p.flags else parser
+        extra = dict(nargs="?", const=True, metavar="0|1") if p.kind is bool else {}
+        where.add_argument(_flag(p), dest=p.name, type=_cli_type(p), default=p.default,
+                           help=p.help + _default_text(p), **extra)
+        for flag, const in p.flags:
+            where.add_argument(flag, dest=p.name, action="store_const", const=p.check(const),
+                               help=f"same as {_flag(p)} {int(const)}")
     return parser
 
 

@@ -78,3 +78,11 @@ def test_unknown_names_are_listed():
 def test_add_arguments_works_on_any_parser():
     parser = params.add_arguments(argparse.ArgumentParser())
     assert parser.parse_args(["--negative", "7"]).negative == 7
+
+
+def test_bool_flags_alone_mean_true_and_old_spellings_work():
+    args = build_parser().parse_args(["train", "c.txt", "-o", "v.bin", "--compute-loss",
+                                      "--no-shrink-windows", "--cbow"])
+    got = params.kwargs_from_args(args)
+    assert got["compute_loss"] is True and got["shrink_windows"] is False
+    assert got["sg"] is False

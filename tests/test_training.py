@@ -77,15 +77,21 @@ FORK_SCRIPT = textwrap.dedent("""
 """)
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="fork start method")
-def test_training_works_in_forked_pool_workers(tmp_path):
-    script = tmp_path / "fork_pool.py"
-    script.write_text(FORK_SCRIPT)
+def run_script(tmp_path, source):
+    """Run ``source`` in a fresh interpreter (numbaw2v's default threading layer, a timeout)."""
+    script = tmp_path / "script.py"
+    script.write_text(source)
     env = {**os.environ, "PYTHONPATH": ROOT}
     env.pop("NUMBA_THREADING_LAYER", None)
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
                           timeout=300, env=env)
     assert done.returncode == 0, done.stderr[-2000:]
+    return done
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="fork start method")
+def test_training_works_in_forked_pool_workers(tmp_path):
+    done = run_script(tmp_path, FORK_SCRIPT)
     assert done.stdout.strip() == "[4, 4, 4]"
     assert "OpenMP" not in done.stderr
 
@@ -100,3 +106,27 @@ def test_a_users_threading_layer_is_kept(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120, env=env)
     assert done.stdout.strip() == "forksafe", done.stderr
+
+
+THREADS_SCRIPT = textwrap.dedent("""
+    import threading
+    from numbaw2v import Word2Vec
+    SENTS = [["a", "b", "c", "a"], ["b", "c", "d"]] * 2000
+    out = []
+
+    def job(seed):
+        m = Word2Vec(SENTS, vector_size=16, window=2, min_count=1, epochs=3, workers=2,
+                     seed=seed, progress=False)
+        out.append(len(m.wv))
+
+    threads = [threading.Thread(target=job, args=(s,)) for s in (1, 2, 3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    print(sorted(out))
+""")
+
+
+def test_several_python_threads_may_train_at_once(tmp_path):
+    assert run_script(tmp_path, THREADS_SCRIPT).stdout.strip() == "[4, 4, 4]"
