@@ -210,7 +210,7 @@ def warm_up(corpus, sg, workers, workdir, hs=False):
     except Unsupported:
         return None
     model.build_vocab(corpus_file=tiny)
-    model.train(corpus_file=tiny)
+    model.train(corpus_file=tiny, total_words=model.corpus_total_words, epochs=model.epochs)
     return time.perf_counter() - t0
 
 

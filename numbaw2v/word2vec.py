@@ -9,6 +9,7 @@ import zipfile
 import numpy as np
 
 from . import params as param_table
+from ._numba_cache import announce_training_compile
 from .encoded import EncodedCorpus
 from .errors import InputFileError, ParameterError, VocabularyError
 from .fileio import atomic_output
@@ -150,6 +151,7 @@ class Word2Vec:
         if update:
             raise ValueError("build_vocab(update=True) is not supported: continue training "
                              "with train() on text of the same vocabulary")
+        announce_training_compile()
         t0 = time.perf_counter()
         key, paths = self._input(corpus_iterable, corpus_file)
         fingerprint = _fingerprint(corpus_iterable)
