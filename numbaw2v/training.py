@@ -21,7 +21,7 @@ from .kernels.records import CorpusBlock, RunPosition, Tables, TrainConfig, Weig
 from .kernels.threads import layer_is_threadsafe
 from .kernels.train import train_chunks
 
-logger = logging.getLogger("numbaw2v")
+logger = logging.getLogger(__name__)
 
 MIN_CHUNK = 1024
 MAX_CHUNK = 1 << 16

@@ -18,7 +18,7 @@ from .text import scan_files, scan_iterable
 from .training import make_config, make_tables, make_weights, run_epochs
 from .vocab import Vocab
 
-logger = logging.getLogger("numbaw2v")
+logger = logging.getLogger(__name__)
 
 DEFAULT_CORPUS_MEMORY = param_table.BY_NAME["corpus_memory_limit"].default
 _FORMAT = "numbaw2v-model-1"
