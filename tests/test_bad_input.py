@@ -21,8 +21,8 @@ def test_embedding_forward_rejects_bad_ids(bad, name):
         Embedding(W).forward(bad)
 
 
-@pytest.mark.parametrize("bad", [np.zeros(3), np.zeros((2, 2), dtype=int), [[0.0]], np.zeros((0, 2)),
-                                 np.zeros((2, 2), dtype=np.float16)])
+@pytest.mark.parametrize("bad", [np.zeros(3), np.zeros((2, 2), dtype=int), [[0.0]],
+                                 np.zeros((0, 2)), np.zeros((2, 2), dtype=np.float16)])
 def test_layers_reject_bad_weights(bad):
     with pytest.raises(ValueError, match="^W"):
         Embedding(bad)

@@ -44,8 +44,8 @@ def test_list_shows_every_corpus_and_what_is_cached(cache):
     for name in registry.REGISTRY:
         assert any(line.startswith(name + " ") for line in lines), name
     assert "ptb-train (ptb)" in out and "31.3 MB" in out and "CC BY-SA 3.0" in out
-    assert next(l for l in lines if l.startswith("simlex999 ")).split()[4] == "yes"
-    assert next(l for l in lines if l.startswith("text8 ")).split()[4] == "no"
+    assert next(row for row in lines if row.startswith("simlex999 ")).split()[4] == "yes"
+    assert next(row for row in lines if row.startswith("text8 ")).split()[4] == "no"
     assert lines[-1] == f"cache: {cache}"
 
 

@@ -29,7 +29,8 @@ def analogy_vectors(sections, d=24, noise=1.1, fillers=200, seed=0):
                 vec.setdefault(y, vec[x] + offset + noise * rng.standard_normal(d))
     words = list(vec) + [f"filler{i}" for i in range(fillers)]
     rows = [vec.get(w, None) for w in words]
-    matrix = np.stack([r if r is not None else rng.standard_normal(d) for r in rows]).astype(np.float32)
+    matrix = np.stack([r if r is not None else rng.standard_normal(d) for r in rows])
+    matrix = matrix.astype(np.float32)
     order = rng.permutation(len(words))
     return KeyedVectors(matrix[order], [words[i] for i in order])
 
@@ -46,7 +47,8 @@ def toy_sections(seed=0, n_groups=3, n_pairs=8):
     sections = []
     for g in range(n_groups):
         pairs = [(f"x{g}_{i}", f"y{g}_{i}") for i in range(n_pairs)]
-        questions = [(*pairs[i], *pairs[j]) for i in range(n_pairs) for j in range(n_pairs) if i != j]
+        questions = [(*pairs[i], *pairs[j])
+                     for i in range(n_pairs) for j in range(n_pairs) if i != j]
         rng.shuffle(questions)
         name = f"gram{g}-rel" if g % 2 else f"sem{g}"
         sections.append((name, [tuple(q) for q in questions[:30]]))
@@ -129,7 +131,8 @@ def test_analogy_file_rules(tmp_path):
     path.write_text(": first\na b c d\nbad line\n: empty\n: last\nb a d c\n")
     kv = KeyedVectors(np.eye(4, dtype=np.float32), list("abcd"))
     report = evaluate.analogy_report(kv, path)
-    assert [s["section"] for s in report["sections"]] == ["first", "empty", "last", "Total accuracy"]
+    sections = [s["section"] for s in report["sections"]]
+    assert sections == ["first", "empty", "last", "Total accuracy"]
     assert report["questions"] == 2 and report["oov"] == 0
     path.write_text(": only\nzz yy xx ww\n")
     assert evaluate.analogy_report(kv, path)["oov"] == 1
@@ -141,7 +144,8 @@ def test_analogy_file_rules(tmp_path):
 def test_tiny_vocabulary_with_fewer_candidates_than_five(tmp_path):
     path = tmp_path / "q.txt"
     path.write_text(": s\na b c d\na b c a\n")
-    kv = KeyedVectors(np.random.default_rng(0).standard_normal((4, 3)).astype(np.float32), list("abcd"))
+    rows = np.random.default_rng(0).standard_normal((4, 3)).astype(np.float32)
+    kv = KeyedVectors(rows, list("abcd"))
     score, sections = evaluate.evaluate_word_analogies(kv, path)
     assert sections[:-1] == reference_analogies(kv, [("s", [tuple("abcd"), tuple("abca")])], 300000)
     # the only candidate is d; for the second question the expected answer 'a' is excluded
@@ -154,10 +158,12 @@ def test_summary_splits_semantic_and_syntactic():
                 {"section": "gram2-opposite", "correct": [], "incorrect": []},
                 {"section": "Total accuracy", "correct": [1, 2, 3], "incorrect": [4, 5, 6, 7]}]
     summary = evaluate.summarize_analogies(sections)
-    assert summary["semantic"] == {"section": "semantic", "correct": 2, "total": 3, "accuracy": 2 / 3}
+    assert summary["semantic"] == {"section": "semantic", "correct": 2, "total": 3,
+                                   "accuracy": 2 / 3}
     assert summary["syntactic"]["correct"] == 1 and summary["syntactic"]["total"] == 4
     assert summary["total"]["accuracy"] == pytest.approx(3 / 7)
-    assert [r["section"] for r in summary["sections"]] == ["capital", "gram1-adjective", "gram2-opposite"]
+    names = [r["section"] for r in summary["sections"]]
+    assert names == ["capital", "gram1-adjective", "gram2-opposite"]
     assert summary["sections"][2]["accuracy"] == 0.0
 
 
@@ -195,8 +201,8 @@ def test_word_pairs_against_direct_computation(tmp_path):
     gold = np.array([s for _, _, s in known])
     model = np.array([kv.similarity(a.lower(), b) for a, b, _ in known])
     assert pr == pytest.approx(np.corrcoef(gold, model)[0, 1], abs=1e-6)
-    ranks = lambda x: evaluate.rank_average(x)
-    assert sr == pytest.approx(np.corrcoef(ranks(gold), ranks(model))[0, 1], abs=1e-6)
+    ranked = np.corrcoef(evaluate.rank_average(gold), evaluate.rank_average(model))[0, 1]
+    assert sr == pytest.approx(ranked, abs=1e-6)
     assert oov == pytest.approx(100 / 61)
     assert 0 <= pp <= 1 and 0 <= sp <= 1
     _, _, oov_dummy = evaluate.evaluate_word_pairs(kv, path, dummy4unknown=True)
@@ -206,7 +212,8 @@ def test_word_pairs_against_direct_computation(tmp_path):
 
 
 def test_rank_average_gives_ties_the_mean_rank():
-    np.testing.assert_array_equal(evaluate.rank_average([10, 20, 10, 30, 20, 20]), [1.5, 4, 1.5, 6, 4, 4])
+    np.testing.assert_array_equal(evaluate.rank_average([10, 20, 10, 30, 20, 20]),
+                                  [1.5, 4, 1.5, 6, 4, 4])
     np.testing.assert_array_equal(evaluate.rank_average([3.0]), [1.0])
 
 
@@ -220,7 +227,8 @@ def test_pvalue_known_values():
     assert evaluate.correlation_pvalue(r, 12) == pytest.approx(0.0733880347, rel=1e-7)
     # I_x(1, 1) = x and I_x(a, b) = 1 - I_{1-x}(b, a)
     assert evaluate.regularized_beta(0.3, 1.0, 1.0) == pytest.approx(0.3)
-    assert evaluate.regularized_beta(0.3, 2.5, 7.0) == pytest.approx(1 - evaluate.regularized_beta(0.7, 7.0, 2.5))
+    mirrored = 1 - evaluate.regularized_beta(0.7, 7.0, 2.5)
+    assert evaluate.regularized_beta(0.3, 2.5, 7.0) == pytest.approx(mirrored)
 
 
 @settings(deadline=None, max_examples=40)

@@ -45,21 +45,30 @@ def assert_files_cross_over(kv, tmp_path):
         assert back.index_to_key == kv.index_to_key and same_bits(back.vectors, kv.vectors)
 
 
+def _asked(section):
+    return len(section["correct"]) + len(section["incorrect"])
+
+
+def _accuracy(section):
+    return len(section["correct"]) / max(1, _asked(section))
+
+
 def assert_analogies_match(kv, path, restrict_vocab):
     score, sections = kv.evaluate_word_analogies(path, restrict_vocab=restrict_vocab)
-    g_score, g_sections = to_gensim(kv).evaluate_word_analogies(str(path), restrict_vocab=restrict_vocab)
+    g_score, g_sections = to_gensim(kv).evaluate_word_analogies(str(path),
+                                                                restrict_vocab=restrict_vocab)
     assert score == pytest.approx(g_score, abs=TOLERANCE)
     assert [s["section"] for s in sections] == [s["section"] for s in g_sections]
     for ours, theirs in zip(sections, g_sections):
-        acc = lambda s: len(s["correct"]) / max(1, len(s["correct"]) + len(s["incorrect"]))
-        assert acc(ours) == pytest.approx(acc(theirs), abs=TOLERANCE), ours["section"]
-        assert len(ours["correct"]) + len(ours["incorrect"]) == len(theirs["correct"]) + len(theirs["incorrect"])
+        assert _accuracy(ours) == pytest.approx(_accuracy(theirs), abs=TOLERANCE), ours["section"]
+        assert _asked(ours) == _asked(theirs)
     return score
 
 
 def assert_pairs_match(kv, path, restrict_vocab=300000):
     (pr, pp), (sr, sp), oov = kv.evaluate_word_pairs(path, restrict_vocab=restrict_vocab)
-    g_pearson, g_spearman, g_oov = to_gensim(kv).evaluate_word_pairs(str(path), restrict_vocab=restrict_vocab)
+    g_pearson, g_spearman, g_oov = to_gensim(kv).evaluate_word_pairs(
+        str(path), restrict_vocab=restrict_vocab)
     assert sr == pytest.approx(float(g_spearman[0]), abs=TOLERANCE)
     assert pr == pytest.approx(float(g_pearson[0]), abs=TOLERANCE)
     assert sp == pytest.approx(float(g_spearman[1]), abs=TOLERANCE)
@@ -88,8 +97,8 @@ def test_word_pairs_equal_gensim_small(tmp_path):
     rng = np.random.default_rng(4)
     words = [f"w{i}" for i in range(50)]
     kv = KeyedVectors(rng.standard_normal((50, 8)).astype(np.float32), words)
-    # no pair of a word with itself: several cosines of ~1.0 would be ranked by float32 rounding noise,
-    # which differs between BLAS (gensim) and NumPy
+    # no pair of a word with itself: several cosines of ~1.0 would be ranked by float32
+    # rounding noise, which differs between BLAS (gensim) and NumPy
     rows = [(words[i], words[j].upper(), int(rng.integers(0, 5)))
             for i, j in rng.integers(0, 50, (80, 2)) if i != j]
     path = tmp_path / "pairs.tsv"
@@ -99,7 +108,8 @@ def test_word_pairs_equal_gensim_small(tmp_path):
 
 def test_most_similar_equals_gensim():
     rng = np.random.default_rng(5)
-    kv = KeyedVectors(rng.standard_normal((300, 12)).astype(np.float32), [f"w{i}" for i in range(300)])
+    kv = KeyedVectors(rng.standard_normal((300, 12)).astype(np.float32),
+                      [f"w{i}" for i in range(300)])
     g = to_gensim(kv)
     for pos, neg in ((["w1"], []), (["w1", "w2"], ["w3"]), (["w4", "w5", "w6"], ["w7", "w8"])):
         ours = kv.most_similar(positive=pos, negative=neg, topn=10)
@@ -110,8 +120,8 @@ def test_most_similar_equals_gensim():
         theirs = g.most_similar_cosmul(positive=pos, negative=neg, topn=10)
         assert [w for w, _ in ours] == [w for w, _ in theirs]
     assert kv.doesnt_match(["w1", "w2", "w3", "w4"]) == g.doesnt_match(["w1", "w2", "w3", "w4"])
-    assert kv.n_similarity(["w1", "w2"], ["w3"]) == pytest.approx(float(g.n_similarity(["w1", "w2"], ["w3"])),
-                                                                  abs=1e-6)
+    theirs = float(g.n_similarity(["w1", "w2"], ["w3"]))
+    assert kv.n_similarity(["w1", "w2"], ["w3"]) == pytest.approx(theirs, abs=1e-6)
     assert kv.rank("w1", "w9") == g.rank("w1", "w9")
 
 
@@ -158,7 +168,8 @@ def test_real_eval_sets_equal_gensim_on_random_vectors(tmp_path):
 
 
 # ----------------------------------------------------- real trained vectors
-@pytest.mark.skipif(not os.environ.get("NUMBAW2V_VECTORS"), reason="set NUMBAW2V_VECTORS=path to run")
+@pytest.mark.skipif(not os.environ.get("NUMBAW2V_VECTORS"),
+                    reason="set NUMBAW2V_VECTORS=path to run")
 def test_trained_vectors_cross_over_and_evaluate_like_gensim(tmp_path):
     from numbaw2v.cli import load_vectors
     kv = load_vectors(os.environ["NUMBAW2V_VECTORS"])

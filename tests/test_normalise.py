@@ -58,7 +58,8 @@ def _stream(raw_bytes, block):
     return out.getvalue(), counts
 
 
-_CHARS = st.sampled_from(list("abcXYZ019 .,-é\u0301ßﬁ日\t\r\x85\u2028") + ["\n", "\n\n", "\r\n", " \n"])
+_CHARS = st.sampled_from(list("abcXYZ019 .,-é\u0301ßﬁ日\t\r\x85\u2028")
+                         + ["\n", "\n\n", "\r\n", " \n"])
 
 
 @settings(max_examples=50, deadline=None)

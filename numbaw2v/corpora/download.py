@@ -140,7 +140,8 @@ def _transfer(url, part, timeout, progress, size):
                     out.write(block)
                     received += len(block)
                     bar.update(len(block))
-            except (http.client.IncompleteRead, ConnectionError, socket.timeout, TimeoutError) as exc:
+            except (http.client.IncompleteRead, ConnectionError, socket.timeout,
+                    TimeoutError) as exc:
                 raise _Cut(str(exc)) from None
         if length is not None and received < int(length):
             raise _Cut(f"received {received} of {length} bytes")

@@ -48,7 +48,8 @@ class Corpus:
 
     def __post_init__(self):
         if self.kind not in KINDS:
-            raise ValueError(f"corpus {self.name!r}: kind must be one of {KINDS}, got {self.kind!r}")
+            raise ValueError(f"corpus {self.name!r}: kind must be one of {KINDS}, "
+                             f"got {self.kind!r}")
         if not self.urls:
             raise ValueError(f"corpus {self.name!r}: at least one URL is needed")
 
@@ -184,7 +185,8 @@ def get(name):
     """The entry for ``name``; :class:`UnknownCorpusError` listing the known names."""
     key = canonical_name(name)
     if key is None:
-        raise UnknownCorpusError(f"unknown corpus {name!r}; known corpora: {', '.join(known_names())}")
+        known = ", ".join(known_names())
+        raise UnknownCorpusError(f"unknown corpus {name!r}; known corpora: {known}")
     return REGISTRY[key]
 
 
