@@ -50,7 +50,9 @@ def train_numbaw2v(args):
     model = numbaw2v_model(args.hs, sg=args.sg, alpha=args.alpha, epochs=args.epochs,
                            workers=args.workers, seed=args.seed)
     vocab_s = _timed(model.build_vocab, corpus_file=args.corpus)
-    train_s, (trained, raw) = _timed_result(model.train, corpus_file=args.corpus)
+    train_s, (trained, raw) = _timed_result(
+        model.train, corpus_file=args.corpus, total_words=model.corpus_total_words,
+        epochs=model.epochs)
     return model, _report(model, vocab_s, train_s, trained, raw)
 
 

@@ -135,3 +135,24 @@ def test_unsupported_system_gets_its_own_row():
     assert rows[0]["unsupported"] == "numbaw2v: TypeError: no hs"
     line = compare.markdown_table(rows).splitlines()[2]
     assert line.startswith("| skip-gram | numbaw2v | not supported | – |")
+
+
+# ----------------------------------------------------------------- the runner end to end
+@pytest.mark.parametrize("system", ["numbaw2v", "gensim"])
+def test_runner_trains_each_system_on_a_tiny_corpus(system, tmp_path):
+    """One child run as compare.py starts it: train, then write the JSON report."""
+    if system == "gensim":
+        pytest.importorskip("gensim")
+    import json
+
+    import _runner
+
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("the cat sat on the mat and the dog sat on the log\n" * 40)
+    result = tmp_path / "result.json"
+    _runner.main([system, "--corpus", str(corpus), "--sg", "0", "--workers", "1",
+                  "--epochs", "1", "--alpha", "0.05", "--result", str(result)])
+    report = json.loads(result.read_text())
+    assert report["corpus_words"] == 13 * 40
+    assert report["raw_words"] == 13 * 40 and report["vocab_size"] == 8
+    assert 0 < report["trained_words"] <= report["raw_words"]
