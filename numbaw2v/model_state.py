@@ -76,3 +76,39 @@ def check_finite(name, arr, cause):
     if arr.size and not (np.isfinite(arr.min()) and np.isfinite(arr.max())):  # no temporaries
         bad = int(np.count_nonzero(~np.isfinite(arr)))
         raise ModelStateError(f"model.{name} holds {bad} NaN or infinite values ({cause})")
+
+
+def check_lockf(lockf, n):
+    """``wv.vectors_lockf`` as float32 factors: None (all 1), one factor, or one per word.
+
+    Raises ModelStateError for any other length or for non-finite factors.
+    """
+    if lockf is None:
+        return np.ones(n, dtype=np.float32)
+    try:
+        arr = np.asarray(lockf, dtype=np.float32)
+    except (TypeError, ValueError):
+        raise ModelStateError(f"model.wv.vectors_lockf is a {type(lockf).__name__} that is not "
+                              "a float array") from None
+    if arr.ndim != 1 or arr.shape[0] not in (1, n):
+        raise ModelStateError(f"model.wv.vectors_lockf has shape {arr.shape}: expected ({n},) "
+                              "(one lock factor per word) or (1,) (one for all)")
+    if not np.all(np.isfinite(arr)):
+        raise ModelStateError("model.wv.vectors_lockf holds NaN or infinite values")
+    return arr
+
+
+def check_huffman(tree, n):
+    """The Huffman paths (numbaw2v.huffman.HuffmanTree) cover ``n`` words with valid rows."""
+    if tree is None:
+        raise ModelStateError("hs=1 but the model has no Huffman tree: call build_vocab(...) "
+                              "first")
+    codes, points, lens = (np.asarray(a) for a in tree)
+    if lens.shape != (n,) or codes.ndim != 2 or codes.shape[0] != n or \
+            points.shape != codes.shape:
+        raise ModelStateError(f"the Huffman tree covers {lens.shape[0]} words, the vocabulary "
+                              f"has {n}: rebuild it with model._make_hs_tables()")
+    if n and (lens.min() < 0 or lens.max() > codes.shape[1]):
+        raise ModelStateError("the Huffman code lengths do not fit the code arrays")
+    if points.size and (points.min() < 0 or points.max() > max(n - 2, 0)):
+        raise ModelStateError(f"the Huffman points must be inner nodes 0..{max(n - 2, 0)}")

@@ -81,7 +81,10 @@ PARAMS = (
           1, INT32_IDS, none=True),
     Param("sample", 1e-3, float, "subsampling threshold for frequent words (0: off)", 0, 1),
     Param("sg", 0, bool, "1 skip-gram, 0 CBOW", flags=(("--skipgram", 1), ("--cbow", 0))),
-    Param("negative", 5, int, "negative samples per word", 0, 1000),
+    Param("negative", 5, int, "negative samples per word (0: no negative sampling, needs hs=1)",
+          0, 1000),
+    Param("hs", 0, bool, "1 hierarchical softmax over a Huffman tree of the vocabulary (alone "
+          "with negative=0, or besides negative sampling), 0 none"),
     Param("ns_exponent", 0.75, float, "exponent of the unigram distribution of negatives",
           -10, 10),
     Param("cbow_mean", True, bool, "CBOW: 1 average the context vectors, 0 sum them"),
@@ -127,10 +130,11 @@ def check_params(given):
 
 
 def _cross_check(values):
-    if values["negative"] < 1:
-        raise ParameterError("negative must be >= 1: numbaw2v trains with negative sampling "
-                             f"only (hierarchical softmax is not implemented), got "
-                             f"{values['negative']}")
+    if values["negative"] < 1 and not values["hs"]:
+        raise ParameterError("negative must be >= 1 when hs=0: with negative=0 and hs=0 there "
+                             "is no training objective; use negative > 0 (negative sampling), "
+                             f"hs=1 (hierarchical softmax) or both, got negative="
+                             f"{values['negative']}, hs=0")
 
 
 # ------------------------------------------------------------------ command line

@@ -31,29 +31,57 @@ _ONE_CALL_AT_A_TIME = threading.Lock()   # for threading layers that are not thr
 
 # ------------------------------------------------------------------ records
 def make_config(sg, cbow_mean, window, shrink_windows, negative, shared_negatives, alpha,
-                min_alpha, seed, compute_loss):
+                min_alpha, seed, compute_loss, hs=False):
     """The TrainConfig of a run (every field coerced to its one type)."""
     return TrainConfig(sg=bool(sg), cbow_mean=bool(cbow_mean), window=int(window),
                        shrink_windows=bool(shrink_windows), negative=int(negative),
                        shared_negatives=bool(shared_negatives), alpha=float(alpha),
                        min_alpha=float(min_alpha), seed=int(seed),
-                       compute_loss=bool(compute_loss))
+                       compute_loss=bool(compute_loss), hs=bool(hs))
 
 
-def make_tables(vocab):
-    """The Tables of a Vocab: keep probabilities and the negative-sampling alias table."""
-    return Tables(keep_prob=np.ascontiguousarray(vocab.keep_prob, dtype=np.float64),
+def make_tables(vocab, huffman=None, lockf=None):
+    """The Tables of a Vocab: keep probabilities, the negative-sampling alias table, the
+    Huffman paths (a numbaw2v.huffman.HuffmanTree, or None without hs) and the lock factors.
+
+    ``lockf`` is one factor per word or a single factor for all (gensim's length-1
+    default); None means 1 (every row trains).
+    """
+    keep = np.ascontiguousarray(vocab.keep_prob, dtype=np.float64)
+    n = keep.shape[0]
+    if huffman is None:
+        codes = np.zeros((0, 0), dtype=np.uint8)
+        points = np.zeros((0, 0), dtype=np.int32)
+        code_lens = np.zeros(0, dtype=np.int32)
+    else:
+        codes = np.ascontiguousarray(huffman.codes, dtype=np.uint8)
+        points = np.ascontiguousarray(huffman.points, dtype=np.int32)
+        code_lens = np.ascontiguousarray(huffman.code_lens, dtype=np.int32)
+    factors = np.ones(n, dtype=np.float32) if lockf is None else \
+        np.asarray(lockf, dtype=np.float32).reshape(-1)
+    if factors.shape[0] == 1 and n != 1:
+        factors = np.full(n, factors[0], dtype=np.float32)
+    return Tables(keep_prob=keep,
                   prob=np.ascontiguousarray(vocab.table.prob, dtype=np.float64),
-                  alias=np.ascontiguousarray(vocab.table.alias, dtype=np.int32))
+                  alias=np.ascontiguousarray(vocab.table.alias, dtype=np.int32),
+                  codes=codes, points=points, code_lens=code_lens,
+                  lockf=np.ascontiguousarray(factors))
 
 
-def make_weights(W_in, W_out):
-    """The Weights record; the arrays must already be C-contiguous float32 (they are updated)."""
-    for name, a in (("W_in", W_in), ("W_out", W_out)):
+def make_weights(W_in, W_out=None, W_hs=None):
+    """The Weights record; the arrays must already be C-contiguous float32 (they are updated).
+
+    ``W_out`` (syn1neg) or ``W_hs`` (syn1) None: that objective is off (an empty matrix).
+    """
+    empty = np.zeros((0, W_in.shape[1] if getattr(W_in, "ndim", 0) == 2 else 0),
+                     dtype=np.float32)
+    W_out = empty if W_out is None else W_out
+    W_hs = empty if W_hs is None else W_hs
+    for name, a in (("W_in", W_in), ("W_out", W_out), ("W_hs", W_hs)):
         if a.dtype != np.float32 or a.ndim != 2 or not a.flags.c_contiguous or \
                 not a.flags.writeable:
             raise TypeError(f"{name} must be a writable C-contiguous float32 matrix")
-    return Weights(W_in=W_in, W_out=W_out)
+    return Weights(W_in=W_in, W_out=W_out, W_hs=W_hs)
 
 
 def make_block(ids, base, n_words, sentence_ends, chunk_size):

@@ -13,7 +13,9 @@ from ._numba_cache import announce_training_compile
 from .encoded import EncodedCorpus
 from .errors import InputFileError, ParameterError, VocabularyError
 from .fileio import atomic_output
-from .model_state import check_finite, check_matrix, check_tables, rows_of_assigned
+from .huffman import build_huffman
+from .model_state import (check_finite, check_huffman, check_lockf, check_matrix, check_tables,
+                          rows_of_assigned)
 from .text import scan_files, scan_iterable
 from .training import make_config, make_tables, make_weights, run_epochs
 from .vocab import Vocab
@@ -22,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_CORPUS_MEMORY = param_table.BY_NAME["corpus_memory_limit"].default
 _FORMAT = "numbaw2v-model-1"
-_ARRAYS = ("meta", "keys", "counts", "vectors", "syn1neg")
+_ARRAYS = ("meta", "keys", "counts", "vectors")     # plus syn1neg (negative > 0), syn1 (hs)
 STDIN = "-"             # corpus_file "-" reads standard input (once: its encoding is reused)
 
 
@@ -60,6 +62,13 @@ def _checked(name, row, value):
         return param_table.BY_NAME[row].check(value)
     except ParameterError as err:
         raise ParameterError(str(err).replace(row, name, 1)) from None
+
+
+def _count_arg(name, value):
+    """``value`` as a non-negative int, or ParameterError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise ParameterError(f"{name} must be an integer >= 0, got {value!r}")
+    return int(value)
 
 
 def _file_key(paths):
@@ -124,7 +133,9 @@ class Word2Vec:
         self.callbacks = tuple(callbacks)
         self.vocab = None
         self.wv = None
-        self.syn1neg = None
+        self.syn1neg = None     # negative sampling's output rows (None when negative=0)
+        self.syn1 = None        # hierarchical softmax's inner-node rows (None when hs=0)
+        self.huffman = None     # numbaw2v.huffman.HuffmanTree of the vocabulary (hs=1)
         self.corpus_count = 0
         self.corpus_total_words = 0
         self.running_training_loss = 0.0
@@ -241,12 +252,26 @@ class Word2Vec:
         W_in *= 2.0
         W_in -= 1.0
         W_in /= d
-        self.syn1neg = np.zeros((V, d), dtype=np.float32)
+        self.syn1neg = np.zeros((V, d), dtype=np.float32) if self.negative else None
+        self.syn1 = np.zeros((V, d), dtype=np.float32) if self.hs else None
+        self._make_hs_tables()
         self._make_wv(W_in)
+
+    def _make_hs_tables(self):
+        """(Re)build the Huffman tree of the current vocabulary counts (hs=1; else None).
+
+        Call it again whenever the vocabulary changes (gensim rebuilds the tree
+        after ``build_vocab(update=True)``); ``syn1`` must then have one row per
+        word (new rows zero, as gensim grows it).
+        """
+        self.huffman = build_huffman(self.vocab.counts) if self.hs else None
+        return self.huffman
 
     def _make_wv(self, W_in):
         from .vectors import KeyedVectors
         self.wv = self._own_wv = KeyedVectors(W_in, self.vocab.index_to_key, self.vocab.counts)
+        # gensim's lock factors: 1 trains a row, 0 freezes it (a length-1 array applies to all)
+        self.wv.vectors_lockf = np.ones(len(self.vocab), dtype=np.float32)
 
     def _checked_weights(self):
         """The Weights record, after checking every array against the vocabulary.
@@ -255,7 +280,7 @@ class Word2Vec:
         the vocabulary's words; anything that could make a kernel write out of
         bounds raises ModelStateError first.
         """
-        if self.wv is None or self.syn1neg is None:
+        if self.wv is None:
             raise VocabularyError("the model has no weights: call build_vocab(...) first")
         if self.wv is not self._own_wv:
             rows = rows_of_assigned(self.wv, self.vocab.index_to_key, self.vector_size)
@@ -264,10 +289,20 @@ class Word2Vec:
         shape = (len(self.vocab), self.vector_size)
         check_tables(self.vocab)
         check_matrix("wv.vectors", self.wv.vectors, shape)
-        check_matrix("syn1neg", self.syn1neg, shape)
-        for name, arr in (("wv.vectors", self.wv.vectors), ("syn1neg", self.syn1neg)):
+        outputs = self._output_matrices()
+        for name, arr in outputs:
+            check_matrix(name, arr, shape)
+        if self.hs:
+            check_huffman(self.huffman, len(self.vocab))
+        for name, arr in (("wv.vectors", self.wv.vectors), *outputs):
             check_finite(name, arr, "before training: the starting weights are not finite")
-        return make_weights(self.wv.vectors, self.syn1neg)
+        return make_weights(self.wv.vectors, self.syn1neg if self.negative else None,
+                            self.syn1 if self.hs else None)
+
+    def _output_matrices(self):
+        """(name, array) of the output layers in use: syn1neg (negative > 0), syn1 (hs=1)."""
+        return tuple((name, getattr(self, name)) for name, on in
+                     (("syn1neg", self.negative), ("syn1", self.hs)) if on)
 
     # ------------------------------------------------------------------ training
     def _encode(self, corpus_iterable, corpus_file):
@@ -325,7 +360,10 @@ class Word2Vec:
         corpus = self._encode(corpus_iterable, corpus_file)
         config = make_config(self.sg, self.cbow_mean, self.window, self.shrink_windows,
                              self.negative, self.shared_negatives, alpha, min_alpha, self.seed,
-                             self.compute_loss)
+                             self.compute_loss, self.hs)
+        tables = make_tables(self.vocab, self.huffman if self.hs else None,
+                             check_lockf(getattr(self.wv, "vectors_lockf", None),
+                                         len(self.vocab)))
 
         def notify(event, result):
             self.running_training_loss = result.loss
@@ -335,7 +373,7 @@ class Word2Vec:
                 if method is not None:
                     method(self)
 
-        result = run_epochs(weights, corpus, config, make_tables(self.vocab), epochs,
+        result = run_epochs(weights, corpus, config, tables, epochs,
                             self.workers, self.progress, notify)
         self.wv.vectors_changed()
         self.interrupted = result.interrupted
@@ -345,20 +383,114 @@ class Word2Vec:
         self.epoch_losses = list(result.epoch_losses)
         cause = (f"training diverged with alpha={alpha:g}: lower alpha; these vectors cannot "
                  "be saved")
-        for name, arr in (("wv.vectors", self.wv.vectors), ("syn1neg", self.syn1neg)):
+        for name, arr in (("wv.vectors", self.wv.vectors), *self._output_matrices()):
             check_finite(name, arr, cause)
         return result.trained_words, result.raw_words
 
     def get_latest_training_loss(self):
-        """The summed binary cross-entropy of the latest train() call (needs compute_loss=True)."""
+        """The summed binary cross-entropy of the latest train() call (needs compute_loss=True).
+
+        With hs=1 it includes -log P of every branch on the trained words' Huffman paths.
+        """
         return self.running_training_loss
+
+    # ------------------------------------------------------------------ scoring
+    def score(self, sentences, total_sentences=int(1e6), chunksize=100, queue_factor=2,
+              report_delay=1):
+        """Log-probability of each sentence under the model, as gensim's ``score`` (hs=1 only).
+
+        Skip-gram: the sum, over every word and every other word of its full
+        window (no shrinking, no subsampling), of log P(word | context word) along
+        the word's Huffman path; CBOW: of log P(word | context sum or mean). Words
+        outside the vocabulary are dropped first. At most ``total_sentences``
+        sentences are scored (a warning says when more were given); returns a
+        float32 array with one score per sentence (0 for an empty one). Scores are
+        exact log-sigmoids (gensim reads a table and skips terms beyond +-6), and
+        sentences are not cut at 10,000 words. ``chunksize``, ``queue_factor`` and
+        ``report_delay`` are accepted for gensim compatibility and ignored: one
+        parallel kernel scores all sentences. The model is not changed.
+        """
+        if self.vocab is None or self.wv is None:
+            raise VocabularyError("you must first build vocabulary before scoring new data")
+        if not self.hs:
+            raise ParameterError("score() needs a model trained with hierarchical softmax "
+                                 "(hs=1; gensim implements score for hs only), this model "
+                                 f"has hs=0, negative={self.negative}")
+        total_sentences = _count_arg("total_sentences", total_sentences)
+        import itertools
+
+        from .kernels.hs import score_sentences
+        from .text import scan_iterable
+
+        if isinstance(sentences, (str, bytes, os.PathLike)):
+            raise ValueError("sentences must be an iterable of token lists")
+        taken = itertools.islice(iter(sentences), total_sentences + 1)
+        scan = scan_iterable(taken, self.corpus_memory_limit, self.vocab_size)
+        try:
+            lengths = scan.sentence_lengths[:total_sentences]
+            if scan.sentence_lengths.shape[0] > total_sentences:
+                logger.warning("terminating after %d sentences (set a higher total_sentences "
+                               "to score more)", total_sentences)
+            index = self.vocab.key_to_index
+            mapping = np.fromiter((index.get(t, -1) for t in scan.types), dtype=np.int32,
+                                  count=len(scan.types))
+            ids = np.ascontiguousarray(scan.compose(mapping)[scan.ids], dtype=np.int32)
+        finally:
+            scan.close()
+        shape = (len(self.vocab), self.vector_size)
+        check_matrix("wv.vectors", self.wv.vectors, shape)
+        check_matrix("syn1", self.syn1, shape)
+        check_huffman(self.huffman, len(self.vocab))
+        ends = np.cumsum(lengths, dtype=np.int64)
+        out = np.zeros(ends.shape[0], dtype=np.float32)
+        h = self.huffman
+        t0 = time.perf_counter()
+        score_sentences(self.wv.vectors, self.syn1, h.codes, h.points, h.code_lens, ids, ends,
+                        int(self.window), bool(self.sg), bool(self.cbow_mean), out)
+        logger.info("scored %d sentences in %.2f s", out.shape[0], time.perf_counter() - t0)
+        return out
+
+    def predict_output_word(self, context_words_list, topn=10):
+        """The ``topn`` most probable centre words for the context, as (word, probability).
+
+        gensim's meaning: the mean (``cbow_mean``) or sum of the context words'
+        vectors is scored against every row of ``syn1neg`` and the scores go
+        through a softmax over the whole vocabulary (a CBOW-style guess, even for
+        skip-gram). Needs negative > 0. Context words may be keys or row numbers;
+        unknown ones are skipped, and when none is known a warning is logged and
+        None returned.
+        """
+        if not self.negative:
+            raise ParameterError("predict_output_word() needs negative sampling (negative > 0; "
+                                 "gensim implements it for negative sampling only), this "
+                                 f"model has negative=0, hs={int(self.hs)}")
+        if self.vocab is None or self.wv is None or self.syn1neg is None:
+            raise VocabularyError("the model has no weights: call build_vocab(...) and train "
+                                  "first")
+        topn = _count_arg("topn", topn)
+        rows = [self.wv.get_index(w) for w in context_words_list if w in self.wv]
+        if not rows:
+            logger.warning("All the input context words are out-of-vocabulary for the "
+                           "current model.")
+            return None
+        h = self.wv.vectors[rows].sum(axis=0, dtype=np.float32)
+        if self.cbow_mean:
+            h /= len(rows)
+        logits = self.syn1neg @ h
+        logits -= logits.max()
+        prob = np.exp(logits)
+        prob /= prob.sum()
+        top = np.argsort(-prob, kind="stable")[:topn]
+        keys = self.vocab.index_to_key
+        return [(keys[i], float(prob[i])) for i in top]
 
     # ------------------------------------------------------------------ persistence
     def save(self, path):
         """Save the whole model (both weight matrices, vocabulary, parameters) atomically."""
         if self.vocab is None:
             raise VocabularyError("nothing to save: the model has no vocabulary yet")
-        for name, arr in (("wv.vectors", self.wv.vectors), ("syn1neg", self.syn1neg)):
+        outputs = self._output_matrices()
+        for name, arr in (("wv.vectors", self.wv.vectors), *outputs):
             check_finite(name, arr, "refusing to save a model with non-finite weights")
         keys = self.vocab.index_to_key
         int_keys = all(isinstance(k, (int, np.integer)) for k in keys)
@@ -368,9 +500,10 @@ class Word2Vec:
         key_array = (np.asarray(keys, dtype=np.int64) if int_keys
                      else np.asarray(keys, dtype=str))
         with atomic_output(path) as tmp, open(tmp, "wb") as f:
+            lockf = check_lockf(getattr(self.wv, "vectors_lockf", None), len(keys))
             np.savez(f, meta=np.asarray(json.dumps(meta)), keys=key_array,
                      counts=self.vocab.counts, vectors=self.wv.vectors,
-                     syn1neg=self.syn1neg)
+                     vectors_lockf=lockf, **dict(outputs))
 
     @classmethod
     def load(cls, path):
@@ -383,7 +516,14 @@ class Word2Vec:
                     raise KeyError(missing[0])
                 meta = json.loads(str(z["meta"]))
                 keys, counts = z["keys"], z["counts"]
-                vectors, syn1neg = z["vectors"], z["syn1neg"]
+                vectors = z["vectors"]
+                params = meta.get("params", {}) if isinstance(meta, dict) else {}
+                outputs = {}
+                for name, on in (("syn1neg", params.get("negative", 5)),
+                                 ("syn1", params.get("hs", 0))):
+                    if on:
+                        outputs[name] = z[name]      # KeyError: the array is missing
+                lockf = z["vectors_lockf"] if "vectors_lockf" in z.files else None
         except FileNotFoundError:
             raise FileNotFoundError(f"{path}: no such file") from None
         except IsADirectoryError:
@@ -399,19 +539,26 @@ class Word2Vec:
                         meta.get("corpus_total_words", p.pop("corpus_total_words", 0)))
         model = cls(**p)
         index_to_key = [int(k) for k in keys] if meta["int_keys"] else [str(k) for k in keys]
-        if vectors.shape != syn1neg.shape or vectors.shape[0] != len(index_to_key):
+        if vectors.shape[0] != len(index_to_key) or \
+                any(arr.shape != vectors.shape for arr in outputs.values()) or \
+                (lockf is not None and lockf.shape not in ((1,), (len(index_to_key),))):
             raise ValueError(f"{path}: arrays of inconsistent shapes")
         model.vocab = Vocab(index_to_key, counts, model.sample, model.ns_exponent)
         model.corpus_count, model.corpus_total_words = counts_total
-        model.syn1neg = np.ascontiguousarray(syn1neg, dtype=np.float32)
+        for name, arr in outputs.items():
+            setattr(model, name, np.ascontiguousarray(arr, dtype=np.float32))
+        model._make_hs_tables()
         model._make_wv(np.ascontiguousarray(vectors, dtype=np.float32))
+        if lockf is not None:
+            model.wv.vectors_lockf = np.array(lockf, dtype=np.float32)
         return model
 
     def __repr__(self):
         kind = "skip-gram" if self.sg else "CBOW"
         size = len(self.vocab) if self.vocab is not None else 0
         return (f"Word2Vec({kind}, vocab={size}, vector_size={self.vector_size}, "
-                f"window={self.window}, negative={self.negative}, alpha={self.alpha})")
+                f"window={self.window}, negative={self.negative}, hs={int(self.hs)}, "
+                f"alpha={self.alpha})")
 
     def __del__(self):
         enc = getattr(self, "_encoded", None)

@@ -618,3 +618,258 @@ def ref_tokenize(data):
         ids.append(index.setdefault(tok, len(index)))
     lines = [len(line.split()) for line in data.split(b"\n")]
     return list(index), np.array(ids, dtype=np.int64), lines
+
+
+# ---- hierarchical softmax and lock factors (added by the hs helper) ----
+
+class _ByCount:
+    """A heap item that compares by count alone, so heapq breaks ties by its own sift order."""
+
+    __slots__ = ("count", "node")
+
+    def __init__(self, count, node):
+        self.count, self.node = count, node
+
+    def __lt__(self, other):
+        return self.count < other.count
+
+
+def ref_huffman(counts):
+    """Per word, (code list, point list) from the root, built with heapq and a parent walk.
+
+    Merge i joins the two lightest nodes (first popped: bit 0, second: bit 1) into node
+    V + i, whose point is i.
+    """
+    import heapq
+    V = len(counts)
+    heap = [_ByCount(int(c), i) for i, c in enumerate(counts)]
+    heapq.heapify(heap)
+    parent, bit = {}, {}
+    for i in range(V - 1):
+        a, b = heapq.heappop(heap), heapq.heappop(heap)
+        parent[a.node], bit[a.node] = V + i, 0
+        parent[b.node], bit[b.node] = V + i, 1
+        heapq.heappush(heap, _ByCount(a.count + b.count, V + i))
+    paths = []
+    for w in range(V):
+        code, point, node = [], [], w
+        while node in parent:
+            code.append(bit[node])
+            point.append(parent[node] - V)
+            node = parent[node]
+        paths.append((code[::-1], point[::-1]))
+    return paths
+
+
+def ref_huffman_cost(counts):
+    """The optimal sum of count x code length (any Huffman tree has it): the sum of merges."""
+    import heapq
+    heap = [int(c) for c in counts]
+    heapq.heapify(heap)
+    cost = 0
+    while len(heap) > 1:
+        a, b = heapq.heappop(heap), heapq.heappop(heap)
+        cost += a + b
+        heapq.heappush(heap, a + b)
+    return cost
+
+
+def ref_hs_update(h, scale, syn1, code, point, alpha):
+    """Twin of kernels.hs.hs_update on float32 arrays; returns the input error (syn1 updated)."""
+    err = np.zeros(h.shape[0], dtype=np.float32)
+    for bit, node in zip(code, point):
+        f = float(np.float32(np.dot(h, syn1[node])) * np.float32(scale))
+        g = np.float32(ref_sigmoid_grad(f, 1.0 - bit, alpha))
+        err += g * syn1[node]
+        syn1[node] += (g * np.float32(scale)) * h
+    return err
+
+
+def ref_hs_loss(h, scale, syn1, code, point):
+    """-log P(word | h) along its path, in float64: sum of log(1 + exp(-+f))."""
+    total = 0.0
+    for bit, node in zip(code, point):
+        f = scale * float(np.dot(np.asarray(h, np.float64), np.asarray(syn1[node], np.float64)))
+        x = f if bit == 0 else -f
+        total += float(np.logaddexp(0.0, -x))
+    return total
+
+
+def ref_score_sentence(W_in, syn1, paths, ids, window, sg, cbow_mean):
+    """gensim's score_sentence_sg / _cbow meaning, exact log-sigmoids; ids -1 are dropped."""
+    kept = [int(x) for x in ids if x >= 0]
+    total = 0.0
+    for i, word in enumerate(kept):
+        code, point = paths[word]
+        if not code:
+            continue
+        ctx = [kept[j] for j in range(max(0, i - window), min(len(kept), i + window + 1))
+               if j != i and paths[kept[j]][0]]
+        if sg:
+            for c in ctx:
+                total -= ref_hs_loss(W_in[c], 1.0, syn1, code, point)
+        else:
+            h = np.zeros(W_in.shape[1], dtype=np.float64)
+            for c in ctx:
+                h += W_in[c]
+            scale = 1.0 / len(ctx) if cbow_mean and ctx else 1.0
+            total -= ref_hs_loss(h, scale, syn1, code, point)
+    return total
+
+
+def _ref_ns_targets(word, negs):
+    return [(word, 1.0)] + [(x, 0.0) for x in negs if x != word]
+
+
+def ref_cbow_word_hs(W_in, W_out, W_hs, paths, lockf, buf, i, w, negs, alpha, cbow_mean,
+                     negative, hs):
+    """CBOW with hs (the centre word's path) then negative sampling, one input error;
+    every context row moves by error x share x lockf[row]."""
+    word = buf[i]
+    ctx = [buf[j] for j in range(max(0, i - w), min(len(buf), i + w + 1)) if j != i]
+    if not ctx:
+        return
+    total = np.zeros(W_in.shape[1], dtype=np.float32)
+    for c in ctx:
+        total += W_in[c]
+    inv = np.float32(1.0 / len(ctx))
+    scale = inv if cbow_mean else np.float32(1.0)
+    err = np.zeros_like(total)
+    if hs:
+        code, point = paths[word]
+        err += ref_hs_update(total, scale, W_hs, code, point, alpha)
+    if negative:
+        pending = None
+        for target, label in _ref_ns_targets(word, negs):
+            f = float(np.float32(np.dot(total, W_out[target])) * scale)
+            if pending is not None:
+                prev, g = pending
+                err += g * W_out[prev]
+                W_out[prev] += (g * scale) * total
+            pending = (target, np.float32(ref_sigmoid_grad(f, label, alpha)))
+        prev, g = pending
+        err += g * W_out[prev]
+        W_out[prev] += (g * scale) * total
+    share = np.float32(1.0) if cbow_mean else inv
+    for c in ctx:
+        W_in[c] += err * (share * np.float32(lockf[c]))
+
+
+def ref_skipgram_pairs_hs(W_in, W_out, W_hs, paths, lockf, buf, i, w, prob, alias, negative,
+                          hs, alpha, s):
+    """Skip-gram, classic, with hs: each context row trains the centre word's path, then
+    the centre word and fresh negatives; the row moves by its error x lockf."""
+    word = buf[i]
+    for j in range(max(0, i - w), min(len(buf), i + w + 1)):
+        if j == i:
+            continue
+        c = buf[j]
+        err = np.zeros(W_in.shape[1], dtype=np.float32)
+        if hs:
+            code, point = paths[word]
+            err += ref_hs_update(W_in[c].copy(), 1.0, W_hs, code, point, alpha)
+        if negative:
+            targets = [(word, 1.0)]
+            for _ in range(negative):
+                s = ref_next_state(s)
+                x = ref_alias_draw(prob, alias, s)
+                if x != word:
+                    targets.append((x, 0.0))
+            for target, label in targets:
+                g = np.float32(ref_sigmoid_grad(float(np.dot(W_in[c], W_out[target])), label,
+                                                alpha))
+                err += g * W_out[target]
+                W_out[target] += g * W_in[c]
+        W_in[c] += err * np.float32(lockf[c])
+    return s
+
+
+def ref_skipgram_shared_hs(W_in, W_out, W_hs, paths, lockf, buf, i, w, negs, negative, hs,
+                           alpha):
+    """Skip-gram with shared negatives and hs: hs per context row (in order), the negative
+    part from the weights before this window; the rows move by error x lockf."""
+    word = buf[i]
+    ctx = [buf[j] for j in range(max(0, i - w), min(len(buf), i + w + 1)) if j != i]
+    targets = [word] + [x for x in negs if x != word] if negative else []
+    labels = [1.0] + [0.0] * (len(targets) - 1)
+    old_in = {c: W_in[c].copy() for c in ctx}
+    old_out = {t: W_out[t].copy() for t in targets}
+    errs = [np.zeros(W_in.shape[1], dtype=np.float32) for _ in ctx]
+    if hs:
+        code, point = paths[word]
+        for a, c in enumerate(ctx):
+            errs[a] += ref_hs_update(old_in[c], 1.0, W_hs, code, point, alpha)
+    G = np.zeros((len(ctx), len(targets)), dtype=np.float32)
+    for a, c in enumerate(ctx):
+        for b, t in enumerate(targets):
+            G[a, b] = ref_sigmoid_grad(float(np.dot(old_in[c], old_out[t])), labels[b], alpha)
+        for b, t in enumerate(targets):
+            errs[a] += G[a, b] * old_out[t]
+    for b, t in enumerate(targets):
+        for a, c in enumerate(ctx):
+            W_out[t] += G[a, b] * old_in[c]
+    for a, c in enumerate(ctx):
+        W_in[c] += errs[a] * np.float32(lockf[c])
+
+
+def ref_train_hs(W_in, W_out, W_hs, paths, lockf, corpus, sentence_ends, chunk_size, keep_prob,
+                 prob, alias, sg, shared, cbow_mean, window, shrink, negative, hs, alpha,
+                 min_alpha, epochs, seed):
+    """ref_train with hierarchical softmax and lock factors (same random draws)."""
+    n = len(corpus)
+    total = float(max(n * epochs, 1))
+    trained = 0
+    slope = (alpha - min_alpha) / total
+
+    def draw(s):
+        out = []
+        for _ in range(negative):
+            s = ref_next_state(s)
+            out.append(ref_alias_draw(prob, alias, s))
+        return out, s
+
+    ahead = (not sg) or shared
+    for epoch in range(epochs):
+        for chunk in range(-(-n // chunk_size)):
+            start, stop = chunk * chunk_size, min((chunk + 1) * chunk_size, n)
+            s = ref_chunk_state(seed, epoch, chunk)
+            done_before = epoch * n + start
+            si = int(np.searchsorted(sentence_ends, start, side="right"))
+            pos = start
+            while pos < stop:
+                seg_stop = min(int(sentence_ends[si]), stop)
+                buf = []
+                for p in range(pos, seg_stop):
+                    wd = int(corpus[p])
+                    if keep_prob[wd] < 1.0:
+                        s = ref_next_state(s)
+                        if keep_prob[wd] < ref_uniform(s):
+                            continue
+                    buf.append(wd)
+                m = len(buf)
+                scale = (seg_stop - pos) / max(m, 1)
+                if ahead and m:
+                    nxt, s = draw(s)
+                for i in range(m):
+                    a = max(min_alpha, alpha - slope * (done_before + (pos - start) + i * scale))
+                    w = window
+                    if shrink:
+                        s = ref_next_state(s)
+                        w = window - ref_below(s, window)
+                    if ahead:
+                        negs = nxt
+                        if i + 1 < m:
+                            nxt, s = draw(s)
+                    if not sg:
+                        ref_cbow_word_hs(W_in, W_out, W_hs, paths, lockf, buf, i, w, negs, a,
+                                         cbow_mean, negative, hs)
+                    elif shared:
+                        ref_skipgram_shared_hs(W_in, W_out, W_hs, paths, lockf, buf, i, w, negs,
+                                               negative, hs, a)
+                    else:
+                        s = ref_skipgram_pairs_hs(W_in, W_out, W_hs, paths, lockf, buf, i, w,
+                                                  prob, alias, negative, hs, a, s)
+                trained += m
+                pos = seg_stop
+                si += 1
+    return trained

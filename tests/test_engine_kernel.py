@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from reference import ref_keep_probabilities, ref_train
+from reference import ref_huffman, ref_keep_probabilities, ref_train, ref_train_hs
 
+from numbaw2v.huffman import build_huffman
 from numbaw2v.kernels.records import RunPosition
 from numbaw2v.kernels.train import train_chunks
 from numbaw2v.sampling import AliasTable
@@ -100,3 +101,80 @@ def test_keep_probabilities_equal_twin():
     for sample in (0.0, 1e-3, 1e-2, 0.3):
         np.testing.assert_allclose(keep_probabilities(counts, sample),
                                    ref_keep_probabilities(counts, sample), rtol=1e-12)
+
+
+# ---- hierarchical softmax (alone and with negatives) and lock factors ----
+
+def run_kernel_hs(W_in, W_out, W_hs, tree, lockf, corpus, ends, chunk, keep, table, mode, window,
+                  negative, alpha, epochs, seed):
+    sg, shared, cbow_mean = MODES[mode]
+    n = corpus.shape[0]
+    n_chunks = -(-n // chunk)
+    config = make_config(sg=sg, cbow_mean=cbow_mean, window=window, shrink_windows=True,
+                         negative=negative, shared_negatives=shared, alpha=alpha,
+                         min_alpha=0.01, seed=seed, compute_loss=True, hs=True)
+    tables = make_tables(SimpleNamespace(keep_prob=keep, table=table), tree, lockf)
+    block = make_block(ids=corpus, base=0, n_words=n, sentence_ends=ends, chunk_size=chunk)
+    weights = make_weights(W_in, W_out if negative else None, W_hs)
+    old = numba.get_num_threads()
+    numba.set_num_threads(1)
+    trained = 0
+    try:
+        for epoch in range(epochs):
+            t = np.zeros(n_chunks, dtype=np.int64)
+            loss = np.zeros(n_chunks)
+            train_chunks(weights, block, np.arange(n_chunks, dtype=np.int64), config, tables,
+                         RunPosition(epoch=epoch, words_before=epoch * n,
+                                     total_words=float(n * epochs)), t, loss)
+            assert np.all(np.isfinite(loss)) and loss.sum() > 0
+            trained += int(t.sum())
+    finally:
+        numba.set_num_threads(old)
+    return trained
+
+
+def check_hs_against_twin(seed, mode, negative, window=3, sample=0.05, chunk=37, epochs=2,
+                          locked=()):
+    corpus, ends, counts, W_in, W_out = make_problem(seed)
+    V, d = W_in.shape
+    W_hs = ((np.random.default_rng(seed + 1).random((V, d)) - 0.5) / d).astype(np.float32)
+    keep = keep_probabilities(counts, sample)
+    table = AliasTable(negative_weights(counts, 0.75))
+    tree = build_huffman(counts)
+    lockf = np.ones(V, dtype=np.float32)
+    lockf[V // 2] = 0.5
+    lockf[list(locked)] = 0.0
+    a = [W_in.copy(), W_out.copy(), W_hs.copy()]
+    b = [W_in.copy(), W_out.copy(), W_hs.copy()]
+    got = run_kernel_hs(*a, tree, lockf, corpus, ends, chunk, keep, table, mode, window,
+                        negative, 0.2, epochs, seed)
+    sg, shared, cbow_mean = MODES[mode]
+    want = ref_train_hs(*b, ref_huffman(counts), lockf, corpus, ends, chunk, keep, table.prob,
+                        table.alias, sg, shared, cbow_mean, window, True, negative, True, 0.2,
+                        0.01, epochs, seed)
+    assert got == want
+    assert not np.array_equal(a[2], W_hs), "hs changed nothing"
+    for x, y in zip(a, b):
+        np.testing.assert_allclose(x, y, rtol=1e-4, atol=1e-6)
+    if not negative:
+        assert np.array_equal(a[1], W_out), "syn1neg must not move without negatives"
+    for row in locked:
+        assert np.array_equal(a[0][row], W_in[row]), "a locked row moved"
+    return a, W_in
+
+
+@pytest.mark.parametrize("mode", sorted(MODES))
+@pytest.mark.parametrize("negative", [0, 3])
+def test_hs_kernel_equals_twin(mode, negative):
+    a, W_in = check_hs_against_twin(seed=5, mode=mode, negative=negative, locked=(0, 3))
+    assert not np.array_equal(a[0][1], W_in[1])
+
+
+@settings(deadline=None, max_examples=10)
+@given(seed=st.integers(0, 2 ** 32 - 1), mode=st.sampled_from(sorted(MODES)),
+       window=st.integers(1, 4), negative=st.integers(0, 3),
+       sample=st.sampled_from([0.0, 0.1]), chunk=st.integers(7, 200),
+       locked=st.lists(st.integers(0, 13), max_size=4, unique=True))
+def test_hs_kernel_equals_twin_generated(seed, mode, window, negative, sample, chunk, locked):
+    check_hs_against_twin(seed, mode, negative, window=window, sample=sample, chunk=chunk,
+                          epochs=1, locked=locked)

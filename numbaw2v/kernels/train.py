@@ -1,6 +1,6 @@
-"""Fused CBOW / skip-gram training with negative sampling (Hogwild over chunks).
+"""Fused CBOW / skip-gram training with negative sampling and/or hierarchical softmax.
 
-The corpus is cut into fixed-size chunks of raw positions. Every chunk gets its
+Hogwild over chunks: the corpus is cut into fixed-size chunks of raw positions. Every chunk gets its
 own generator state derived from (seed, epoch, chunk), so the random choices
 (subsampling, window shrinking, negatives) do not depend on how many threads
 run or in which order: with one thread, training is bit-for-bit reproducible.
@@ -8,6 +8,12 @@ Threads share the weight matrices without locks (Hogwild).
 
 The learning rate falls linearly with the position of the word being trained
 in the whole run (epochs x corpus), from ``alpha`` to ``min_alpha``.
+
+With ``config.hs`` every centre word is also trained against its Huffman path
+(numbaw2v.kernels.hs, rows of ``weights.W_hs``); with ``config.negative`` > 0 against
+itself and its negatives (rows of ``weights.W_out``). Both objectives add to one input
+error per input row, applied once, as in the C word2vec. Every update of an input row
+is multiplied by its lock factor ``tables.lockf[row]`` (0: the row never moves).
 
 The run travels as records (numbaw2v.kernels.records): ``Weights``,
 ``CorpusBlock``, ``TrainConfig``, ``Tables`` and ``RunPosition``. Kernels use
@@ -19,55 +25,34 @@ import numpy as np
 from numba import njit, prange
 
 from .alias import alias_draw
-from .loss import bce_with_logit
+from .hs import hs_update
 from .policy import FASTMATH
 from .prefetch import prefetch_row
 from .rng import below, chunk_state, next_state, uniform
+from .sigmoid import MAX_EXP, SIGMOID_BINS, SIGMOID_TABLE, score_loss, sigmoid_grad
 
-MAX_EXP = 6.0
+__all__ = ["MAX_EXP", "SIGMOID_BINS", "SIGMOID_TABLE", "train_chunk", "train_chunks"]
+
 _FM = FASTMATH
-
-# sigmoid at the SIGMOID_BINS + 1 edges of equal bins over [-MAX_EXP, MAX_EXP], read with
-# linear interpolation: an 8 KB table (1001 float64) in L1 cache instead of an exp and a
-# division per score, continuous in the score and within 2e-6 of the exact sigmoid.
-SIGMOID_BINS = 1000
-_PER_BIN = SIGMOID_BINS / (2.0 * MAX_EXP)
-SIGMOID_TABLE = 1.0 / (1.0 + np.exp(-(np.arange(SIGMOID_BINS + 1) / _PER_BIN - MAX_EXP)))
-
-
-@njit(cache=True, nogil=True, inline="always", fastmath=_FM)
-def _grad(f, label, alpha):
-    """alpha * (label - sigmoid(f)); 0 once |f| >= MAX_EXP (no update for a saturated score).
-
-    Skipping saturated scores is what gensim does (the C word2vec instead
-    pushes with the full step). sigmoid is interpolated in SIGMOID_TABLE.
-    """
-    if f >= MAX_EXP or f <= -MAX_EXP:
-        return 0.0
-    x = (f + MAX_EXP) * _PER_BIN
-    b = int(x)
-    sig = SIGMOID_TABLE[b] + (x - b) * (SIGMOID_TABLE[b + 1] - SIGMOID_TABLE[b])
-    return (label - sig) * alpha
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _loss(f, label):
-    """Binary cross-entropy of score f for a 0/1 label, stable."""
-    return bce_with_logit(np.float64(f), label)
+_grad = sigmoid_grad
+_loss = score_loss
 
 
 @njit(cache=True, nogil=True, fastmath=_FM)
-def cbow_word(W_in, W_out, buf, n, i, w, neu1, neu1e, negs, alpha, cbow_mean, want_loss):
+def cbow_word(weights, tables, config, buf, n, i, w, neu1, neu1e, negs, alpha):
     """One CBOW update for the centre word buf[i] with window w and negatives ``negs``.
 
     ``neu1`` holds the sum of the context rows; with ``cbow_mean`` the scores
     use its mean and every context word receives the whole error, as in the C
-    word2vec and gensim (with the sum, the error is shared out). A negative
-    equal to the centre word is skipped. The score of each target is taken in
-    the same pass over the row that applies the previous target's update, so
-    a target drawn twice in a row sees its row as it was before the first
-    update. Returns the loss (0 unless want_loss).
+    word2vec and gensim (with the sum, the error is shared out). With
+    ``config.hs`` the context first trains the centre word's Huffman path.
+    With negatives, a negative equal to the centre word is skipped. The score
+    of each target is taken in the same pass over the row that applies the
+    previous target's update, so a target drawn twice in a row sees its row
+    as it was before the first update. Returns the loss (0 unless compute_loss).
     """
+    W_in, W_out = weights.W_in, weights.W_out
+    want_loss = config.compute_loss
     d = W_in.shape[1]
     lo = max(0, i - w)
     hi = min(n, i + w + 1)
@@ -85,56 +70,65 @@ def cbow_word(W_in, W_out, buf, n, i, w, neu1, neu1e, negs, alpha, cbow_mean, wa
             for k in range(d):
                 neu1[k] += W_in[c, k]
     inv = np.float32(1.0 / cnt)
-    scale = inv if cbow_mean else np.float32(1.0)
-    share = np.float32(1.0) if cbow_mean else inv
-    # scores and gradients: the centre word (label 1), then each negative (label 0) ...
+    scale = inv if config.cbow_mean else np.float32(1.0)
+    share = np.float32(1.0) if config.cbow_mean else inv
     word = np.int64(buf[i])
-    f = np.float32(0.0)
-    for k in range(d):
-        f += neu1[k] * W_out[word, k]
-    f *= scale
-    g = np.float32(_grad(f, 1.0, alpha))
-    if want_loss:
-        loss += _loss(f, 1.0)
-    prev = word
-    for t in range(negs.shape[0]):
-        target = negs[t]
-        if target == word:
-            continue
-        # ... each score in the same pass as the output update of the previous target
-        gh = g * scale
+    if config.hs:
+        loss += hs_update(neu1, scale, weights.W_hs, tables.codes[word], tables.points[word],
+                          tables.code_lens[word], neu1e, alpha, want_loss)
+    if config.negative > 0:
+        # scores and gradients: the centre word (label 1), then each negative (label 0) ...
         f = np.float32(0.0)
         for k in range(d):
-            f += neu1[k] * W_out[target, k]
+            f += neu1[k] * W_out[word, k]
+        f *= scale
+        g = np.float32(_grad(f, 1.0, alpha))
+        if want_loss:
+            loss += _loss(f, 1.0)
+        prev = word
+        for t in range(negs.shape[0]):
+            target = negs[t]
+            if target == word:
+                continue
+            # ... each score in the same pass as the output update of the previous target
+            gh = g * scale
+            f = np.float32(0.0)
+            for k in range(d):
+                f += neu1[k] * W_out[target, k]
+                neu1e[k] += g * W_out[prev, k]
+                W_out[prev, k] += gh * neu1[k]
+            f *= scale
+            g = np.float32(_grad(f, 0.0, alpha))
+            if want_loss:
+                loss += _loss(f, 0.0)
+            prev = target
+        # output update of the last target
+        gh = g * scale
+        for k in range(d):
             neu1e[k] += g * W_out[prev, k]
             W_out[prev, k] += gh * neu1[k]
-        f *= scale
-        g = np.float32(_grad(f, 0.0, alpha))
-        if want_loss:
-            loss += _loss(f, 0.0)
-        prev = target
-    # output update of the last target
-    gh = g * scale
-    for k in range(d):
-        neu1e[k] += g * W_out[prev, k]
-        W_out[prev, k] += gh * neu1[k]
-    # input update: the error reaches every context word
+    # input update: the error reaches every context word, times its lock factor
+    lockf = tables.lockf
     for j in range(lo, hi):
         if j != i:
             c = buf[j]
+            step = share * lockf[c]
             for k in range(d):
-                W_in[c, k] += neu1e[k] * share
+                W_in[c, k] += neu1e[k] * step
     return loss
 
 
 @njit(cache=True, nogil=True, fastmath=_FM)
-def skipgram_pairs(W_in, W_out, buf, n, i, w, neu1e, prob, alias, negative, alpha, s,
-                   want_loss):
+def skipgram_pairs(weights, tables, config, buf, n, i, w, neu1e, alpha, s):
     """Skip-gram for the centre word buf[i], fresh negatives for every (context, centre) pair.
 
     Each context word in turn predicts the centre word, as in the C word2vec
-    and gensim. Returns (state, loss).
+    and gensim: its Huffman path first (``config.hs``), then the centre word
+    and ``config.negative`` negatives. Returns (state, loss).
     """
+    W_in, W_out = weights.W_in, weights.W_out
+    prob, alias, lockf = tables.prob, tables.alias, tables.lockf
+    negative, want_loss = config.negative, config.compute_loss
     d = W_in.shape[1]
     lo = max(0, i - w)
     hi = min(n, i + w + 1)
@@ -146,7 +140,11 @@ def skipgram_pairs(W_in, W_out, buf, n, i, w, neu1e, prob, alias, negative, alph
         c = buf[j]
         for k in range(d):
             neu1e[k] = 0.0
-        for t in range(negative + 1):
+        if config.hs:
+            loss += hs_update(W_in[c], np.float32(1.0), weights.W_hs, tables.codes[word],
+                              tables.points[word], tables.code_lens[word], neu1e, alpha,
+                              want_loss)
+        for t in range(negative + 1 if negative > 0 else 0):
             if t == 0:
                 target = np.int64(word)
                 label = 1.0
@@ -168,13 +166,14 @@ def skipgram_pairs(W_in, W_out, buf, n, i, w, neu1e, prob, alias, negative, alph
                 neu1e[k] += g * W_out[target, k]
                 W_out[target, k] += g * W_in[c, k]
         # input update
+        step = lockf[c]
         for k in range(d):
-            W_in[c, k] += neu1e[k]
+            W_in[c, k] += neu1e[k] * step
     return s, loss
 
 
 @njit(cache=True, nogil=True, fastmath=_FM)
-def skipgram_shared(W_in, W_out, buf, n, i, w, ctx, targets, G, acc, negs, alpha, want_loss):
+def skipgram_shared(weights, tables, config, buf, n, i, w, ctx, targets, G, acc, negs, alpha):
     """Skip-gram for the centre word buf[i] with one set of negatives shared by its window.
 
     The context rows and the (1 + negative) output rows meet in a small
@@ -182,12 +181,16 @@ def skipgram_shared(W_in, W_out, buf, n, i, w, ctx, targets, G, acc, negs, alpha
     gradient is computed from the weights as they were before this window,
     then both sides are updated. Each row is read once per window instead of
     once per (context, target) pair, and negatives are drawn once per window.
-    Returns the loss (0 unless want_loss).
+    With ``config.hs`` each context row first trains the centre word's Huffman
+    path (one pair at a time, into the same input error). Returns the loss (0
+    unless compute_loss).
     """
+    W_in, W_out, lockf = weights.W_in, weights.W_out, tables.lockf
+    want_loss = config.compute_loss
     d = W_in.shape[1]
     word = buf[i]
     targets[0] = word
-    nt = 1
+    nt = 1 if config.negative > 0 else 0
     for t in range(negs.shape[0]):
         x = negs[t]
         if x != word:
@@ -200,8 +203,14 @@ def skipgram_shared(W_in, W_out, buf, n, i, w, ctx, targets, G, acc, negs, alpha
             m += 1
     loss = 0.0
     for a in range(m):
-        # scores and gradients of one context row against every target
         c = ctx[a]
+        for k in range(d):
+            acc[a, k] = 0.0
+        if config.hs:
+            loss += hs_update(W_in[c], np.float32(1.0), weights.W_hs, tables.codes[word],
+                              tables.points[word], tables.code_lens[word], acc[a], alpha,
+                              want_loss)
+        # scores and gradients of one context row against every target
         for b in range(nt):
             tb = targets[b]
             f = np.float32(0.0)
@@ -212,8 +221,6 @@ def skipgram_shared(W_in, W_out, buf, n, i, w, ctx, targets, G, acc, negs, alpha
             if want_loss:
                 loss += _loss(f, label)
         # its input error, from the output rows before any update
-        for k in range(d):
-            acc[a, k] = 0.0
         for b in range(nt):
             g = G[a, b]
             tb = targets[b]
@@ -230,8 +237,9 @@ def skipgram_shared(W_in, W_out, buf, n, i, w, ctx, targets, G, acc, negs, alpha
     # input update
     for a in range(m):
         c = ctx[a]
+        step = lockf[c]
         for k in range(d):
-            W_in[c, k] += acc[a, k]
+            W_in[c, k] += acc[a, k] * step
     return loss
 
 
@@ -280,7 +288,7 @@ def train_chunk(weights, block, start, stop, config, tables, done_before, total,
     keep_prob, prob, alias = tables.keep_prob, tables.prob, tables.alias
     sg, shared, window, negative = config.sg, config.shared_negatives, config.window, \
         config.negative
-    alpha, min_alpha, want_loss = config.alpha, config.min_alpha, config.compute_loss
+    alpha, min_alpha = config.alpha, config.min_alpha
     d = W_in.shape[1]
     buf = np.empty(stop - start, dtype=np.int32)
     neu1 = np.empty(d, dtype=np.float32)
@@ -292,6 +300,7 @@ def train_chunk(weights, block, start, stop, config, tables, done_before, total,
     negs = np.empty(negative, dtype=np.int64)
     nxt = np.empty(negative, dtype=np.int64)
     ahead = not sg or shared
+    fetch_out = negative > 0
     si = np.searchsorted(sentence_ends, start, side="right")
     pos = start
     trained = 0
@@ -314,17 +323,16 @@ def train_chunk(weights, block, start, stop, config, tables, done_before, total,
                 negs[:] = nxt
                 if i + 1 < n:
                     s = _draw_ahead(nxt, prob, alias, W_out, s)
-                    prefetch_row(W_out, buf[i + 1])
+                    if fetch_out:
+                        prefetch_row(W_out, buf[i + 1])
                     prefetch_row(W_in, buf[min(n - 1, i + 1 + window)])
             if not sg:
-                loss += cbow_word(W_in, W_out, buf, n, i, w, neu1, neu1e, negs, a,
-                                  config.cbow_mean, want_loss)
+                loss += cbow_word(weights, tables, config, buf, n, i, w, neu1, neu1e, negs, a)
             elif shared:
-                loss += skipgram_shared(W_in, W_out, buf, n, i, w, ctx, targets, G, acc, negs,
-                                        a, want_loss)
+                loss += skipgram_shared(weights, tables, config, buf, n, i, w, ctx, targets, G,
+                                        acc, negs, a)
             else:
-                s, word_loss = skipgram_pairs(W_in, W_out, buf, n, i, w, neu1e, prob, alias,
-                                              negative, a, s, want_loss)
+                s, word_loss = skipgram_pairs(weights, tables, config, buf, n, i, w, neu1e, a, s)
                 loss += word_loss
         trained += n
         pos = seg_stop
