@@ -63,8 +63,9 @@ def setup(command="run"):
         venv.EnvBuilder(with_pip=True).create(VENV)
     print("installing numbaw2v and its dependencies into .venv", flush=True)
     try:
-        subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip"],
-                       check=True)
+        # setuptools too: pyproject.toml's SPDX license string needs setuptools >= 77
+        subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip",
+                        "setuptools>=77"], check=True)
         subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "-e", ROOT + EXTRAS],
                        check=True)
     except subprocess.CalledProcessError:    # e.g. offline, with no local wheels
