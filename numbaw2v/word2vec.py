@@ -114,6 +114,10 @@ class Word2Vec:
     with ``vocab_size``) or ``corpus_file`` (path(s) of plain/.gz/.bz2/.xz
     text, one sentence per line, or a corpus name) to build the vocabulary and
     train at once; otherwise call ``build_vocab`` and ``train`` yourself.
+
+    As in gensim, ``trim_rule`` and ``callbacks`` given here serve the training the
+    constructor does on a corpus; later calls take their own. ``build_vocab(...,
+    update=True)`` adds the words of new text (online learning).
     """
 
     def __init__(self, sentences=None, corpus_file=None, **params):
@@ -590,6 +594,8 @@ class Word2Vec:
         params = {p.name: getattr(self, p.name) for p in param_table.PARAMS if p.saved}
         meta = {"format": _FORMAT, "params": params, "int_keys": int_keys,
                 "corpus_count": self.corpus_count, "corpus_total_words": self.corpus_total_words}
+        if not int_keys:    # NumPy's str arrays drop trailing NULs: keep such words (null_word)
+            meta["nul_keys"] = [[i, k] for i, k in enumerate(keys) if k.endswith("\0")]
         key_array = (np.asarray(keys, dtype=np.int64) if int_keys
                      else np.asarray(keys, dtype=str))
         with atomic_output(path) as tmp, open(tmp, "wb") as f:
@@ -624,6 +630,8 @@ class Word2Vec:
                         meta.get("corpus_total_words", p.pop("corpus_total_words", 0)))
         model = cls(**p)
         index_to_key = [int(k) for k in keys] if meta["int_keys"] else [str(k) for k in keys]
+        for i, key in meta.get("nul_keys", ()):
+            index_to_key[i] = key
         if vectors.shape != syn1neg.shape or vectors.shape[0] != len(index_to_key):
             raise ValueError(f"{path}: arrays of inconsistent shapes")
         model.vocab = Vocab(index_to_key, counts, model.sample, model.ns_exponent)
