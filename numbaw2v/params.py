@@ -18,9 +18,11 @@ SEED_MAX = 2 ** 63 - 1
 
 @dataclass(frozen=True)
 class Param:
-    """One parameter. ``kind`` is int, float or bool; ``low``/``high`` bound it (inclusive,
+    """One parameter. ``kind`` is int, float or bool, or str, callable (a function such as
+    ``trim_rule``) or tuple (the callbacks); ``low``/``high`` bound numbers (inclusive,
     or exclusive at the low end with ``low_open``); ``none`` says None is allowed (and
-    ``default`` None means what ``help`` says)."""
+    ``default`` None means what ``help`` says). Rows that are not ``saved`` (functions
+    and callbacks, which gensim does not store either) take their default after load."""
     name: str
     default: object
     kind: type
@@ -35,7 +37,9 @@ class Param:
 
     def rule(self):
         """The allowed values, in words (for messages and help)."""
-        if self.kind is bool:
+        if self.kind in _OTHER_KINDS:
+            text = _OTHER_KINDS[self.kind]
+        elif self.kind is bool:
             text = "True/False (or 0/1)"
         else:
             noun = "an integer" if self.kind is int else "a finite number"
@@ -51,7 +55,7 @@ class Param:
             return None
         coerced = _coerce(self.kind, value)
         ok = coerced is not None
-        if ok and self.kind is not bool:
+        if ok and self.kind in (int, float):
             ok = (self.low is None or (coerced > self.low if self.low_open else
                                        coerced >= self.low)) and \
                 (self.high is None or coerced <= self.high)
@@ -60,8 +64,33 @@ class Param:
         return coerced
 
 
+# kinds beyond numbers and flags: what the value must be, in words
+_OTHER_KINDS = {
+    str: "a string",
+    callable: "a callable",
+    tuple: "a sequence of callback objects (with on_train_begin, on_epoch_begin, "
+           "on_epoch_end or on_train_end methods, as gensim's CallbackAny2Vec)",
+}
+CALLBACK_METHODS = ("on_train_begin", "on_epoch_begin", "on_epoch_end", "on_train_end")
+
+
+def _coerce_other(kind, value):
+    if kind is str:
+        return value if isinstance(value, str) else None
+    if kind is callable:
+        return value if callable(value) else None
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        return None
+    items = tuple(value)
+    if not all(any(callable(getattr(cb, m, None)) for m in CALLBACK_METHODS) for cb in items):
+        return None
+    return items
+
+
 def _coerce(kind, value):
     """value as a Python bool/int/float of ``kind``, or None when it is not one."""
+    if kind in _OTHER_KINDS:
+        return _coerce_other(kind, value)
     if isinstance(value, (bool, np.bool_)):
         return bool(value) if kind is bool else None
     if kind is bool:
@@ -77,9 +106,20 @@ PARAMS = (
     Param("vector_size", 100, int, "dimensions of the word vectors", 1, 100_000),
     Param("window", 5, int, "maximum distance between the centre and a context word", 1, 10_000),
     Param("min_count", 5, int, "ignore words rarer than this", 0, 2 ** 62),
-    Param("max_vocab_size", None, int, "keep at most this many words (the most frequent)",
+    Param("max_vocab_size", None, int,
+          "while counting, forget the rarest words whenever more than this many are known "
+          "(gensim's pruned scan; None: no limit)", 1, INT32_IDS, none=True),
+    Param("max_final_vocab", None, int,
+          "raise min_count so that at most this many words are kept (None: no limit)",
           1, INT32_IDS, none=True),
-    Param("sample", 1e-3, float, "subsampling threshold for frequent words (0: off)", 0, 1),
+    Param("trim_rule", None, callable,
+          "rule(word, count, min_count) -> RULE_DISCARD/RULE_KEEP/RULE_DEFAULT; used by the "
+          "constructor's build_vocab only (not stored, as gensim)",
+          none=True, saved=False, cli=False),
+    Param("sorted_vocab", True, bool, "sort the vocabulary by descending frequency"),
+    Param("null_word", False, bool, "add the padding word '\\0' (count 1) to the vocabulary"),
+    Param("sample", 1e-3, float, "subsampling threshold for frequent words (0: off; below 1 a "
+          "share of the corpus, from 1 on a count)", 0),
     Param("sg", 0, bool, "1 skip-gram, 0 CBOW", flags=(("--skipgram", 1), ("--cbow", 0))),
     Param("negative", 5, int, "negative samples per word (0: no negative sampling, needs hs=1)",
           0, 1000),
@@ -94,6 +134,16 @@ PARAMS = (
     Param("epochs", 5, int, "passes over the corpus", 0, 1_000_000),
     Param("workers", None, int, "threads (default: all cores)", 1, 4096, none=True),
     Param("seed", 1, int, "random seed", 0, SEED_MAX),
+    Param("hashfxn", hash, callable,
+          "hash function of seeded_vector(word, size) (gensim 4's initialisation does not "
+          "use it)", saved=False, cli=False),
+    Param("batch_words", None, int,
+          "words per chunk, the unit of work of a thread; a context window never crosses "
+          "one (None: from the corpus size, 1024 to 65536)", 1, INT32_IDS, none=True),
+    Param("callbacks", (), tuple,
+          "objects whose on_train_begin/on_epoch_begin/on_epoch_end/on_train_end(model) "
+          "are called by the constructor's training", saved=False, cli=False),
+    Param("comment", None, str, "a note stored with the model", none=True, cli=False),
     Param("shrink_windows", True, bool, "draw each word's window size in 1..window",
           flags=(("--no-shrink-windows", 0),)),
     Param("compute_loss", False, bool, "track the training loss"),

@@ -185,15 +185,18 @@ class _StopRequest:
 
 
 def run_epochs(weights, corpus, config, tables, epochs, workers=None, progress=None,
-               notify=None):
+               notify=None, chunk_words=None):
     """Train for ``epochs`` passes over the EncodedCorpus ``corpus``; returns a RunResult.
+
+    ``chunk_words`` sets the chunk length (gensim's ``batch_words``); None picks it from
+    the corpus size (``chunk_size_for``).
 
     ``notify(event, result)`` is called with "on_train_begin", "on_epoch_begin",
     "on_epoch_end" and "on_train_end" (the result so far). Ctrl-C or SIGTERM stops after
     the current block: the weights stay usable and ``result.interrupted`` is set.
     """
     n = corpus.n_words
-    chunk = chunk_size_for(n)
+    chunk = chunk_size_for(n) if chunk_words is None else max(1, int(chunk_words))
     n_chunks = -(-n // chunk)
     threads = resolve_workers(workers)
     per_call = max(threads, BLOCK_WORDS // chunk)

@@ -18,7 +18,7 @@ from .model_state import (check_finite, check_huffman, check_lockf, check_matrix
                           rows_of_assigned)
 from .text import scan_files, scan_iterable
 from .training import make_config, make_tables, make_weights, run_epochs
-from .vocab import Vocab
+from .vocab import RawVocab, Vocab, prepare, raw_from_scan
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +26,8 @@ DEFAULT_CORPUS_MEMORY = param_table.BY_NAME["corpus_memory_limit"].default
 _FORMAT = "numbaw2v-model-1"
 _ARRAYS = ("meta", "keys", "counts", "vectors")     # plus syn1neg (negative > 0), syn1 (hs)
 STDIN = "-"             # corpus_file "-" reads standard input (once: its encoding is reused)
+_NO_PRIOR_VOCAB = ("You cannot do an online vocabulary-update of a model which has no prior "
+                   "vocabulary: build the vocabulary with a corpus first (update=False)")
 
 
 def _resolve_files(corpus_file):
@@ -121,16 +123,19 @@ class Word2Vec:
     with ``vocab_size``) or ``corpus_file`` (path(s) of plain/.gz/.bz2/.xz
     text, one sentence per line, or a corpus name) to build the vocabulary and
     train at once; otherwise call ``build_vocab`` and ``train`` yourself.
+
+    As in gensim, ``trim_rule`` and ``callbacks`` given here serve the training the
+    constructor does on a corpus; later calls take their own. ``build_vocab(...,
+    update=True)`` adds the words of new text (online learning).
     """
 
-    def __init__(self, sentences=None, corpus_file=None, *, callbacks=(), **params):
+    def __init__(self, sentences=None, corpus_file=None, **params):
         if sentences is not None and corpus_file is not None:
             raise ValueError("give either sentences or corpus_file, not both")
         for name, value in param_table.check_params(params).items():
             setattr(self, name, value)
         if self.alpha is None:
             self.alpha = 0.025 if self.sg else 0.05
-        self.callbacks = tuple(callbacks)
         self.vocab = None
         self.wv = None
         self.syn1neg = None     # negative sampling's output rows (None when negative=0)
@@ -138,63 +143,282 @@ class Word2Vec:
         self.huffman = None     # numbaw2v.huffman.HuffmanTree of the vocabulary (hs=1)
         self.corpus_count = 0
         self.corpus_total_words = 0
+        self.effective_min_count = self.min_count
         self.running_training_loss = 0.0
         self.epoch_losses = []
         self.interrupted = False
         self.train_seconds = 0.0
         self.vocab_seconds = 0.0
+        self.undecodable_words = 0
+        self._raw = None            # vocab.RawVocab of the last scan (gensim's raw_vocab)
+        self._pending = None        # (scan, key, fingerprint) of a scan not encoded yet
         self._encoded = None
         self._encoded_key = None
         self._encoded_fingerprint = None
         self._own_wv = None
         if sentences is not None or corpus_file is not None:
-            self.build_vocab(corpus_iterable=sentences, corpus_file=corpus_file)
+            self.build_vocab(corpus_iterable=sentences, corpus_file=corpus_file,
+                             trim_rule=self.trim_rule)
             self.train(corpus_iterable=sentences, corpus_file=corpus_file,
                        total_examples=self.corpus_count, total_words=self.corpus_total_words,
-                       epochs=self.epochs)
+                       epochs=self.epochs, callbacks=self.callbacks)
+        else:
+            if self.trim_rule is not None:
+                logger.warning("trim_rule is used by the constructor only when it is given a "
+                               "corpus: pass it to build_vocab(trim_rule=...) instead")
+            if self.callbacks:
+                logger.warning("callbacks are used by the constructor only when it trains on a "
+                               "corpus: pass them to train(callbacks=...) instead")
 
     # ------------------------------------------------------------------ vocabulary
-    def build_vocab(self, corpus_iterable=None, corpus_file=None, progress_per=None,
-                    trim_rule=None, update=False):
-        """Count words in one streaming pass, keep the frequent ones, encode the corpus."""
-        if trim_rule is not None:
-            raise ValueError("trim_rule is not supported: use min_count / max_vocab_size")
-        if update:
-            raise ValueError("build_vocab(update=True) is not supported: continue training "
-                             "with train() on text of the same vocabulary")
+    def build_vocab(self, corpus_iterable=None, corpus_file=None, update=False,
+                    progress_per=10000, keep_raw_vocab=False, trim_rule=None, **kwargs):
+        """Count the words in one pass, keep the ones the settings allow, encode the corpus.
+
+        gensim's steps: ``scan_vocab`` (the raw counts), ``prepare_vocab`` (min_count,
+        ``trim_rule``, ``max_final_vocab``, subsampling; ``kwargs`` go to it) and
+        ``prepare_weights``. With ``update=True`` the new words of this corpus are added
+        to a built vocabulary (online learning): the old rows are kept, new input rows
+        start random as gensim's do and new output rows start at zero.
+        ``progress_per`` is accepted for gensim's sake: the compiled scan reports per
+        block, not per sentence count.
+        """
+        if update and self.vocab is None:
+            raise VocabularyError(_NO_PRIOR_VOCAB)
+        trim_rule = param_table.BY_NAME["trim_rule"].check(trim_rule)
         announce_training_compile()
         t0 = time.perf_counter()
+        total_words, corpus_count = self.scan_vocab(corpus_iterable, corpus_file,
+                                                    progress_per=progress_per,
+                                                    trim_rule=trim_rule)
+        if total_words == 0 and not update:
+            self._drop_pending()
+            raise VocabularyError(f"the corpus is empty: "
+                                  f"{self._describe(corpus_iterable, corpus_file)} "
+                                  "holds no tokens")
+        self.corpus_count = corpus_count
+        self.corpus_total_words = total_words
+        report = self.prepare_vocab(update=update, keep_raw_vocab=keep_raw_vocab,
+                                    trim_rule=trim_rule, **kwargs)
+        report["memory"] = self.estimate_memory(vocab_size=report["num_retained_words"])
+        self.prepare_weights(update=update)
+        self.vocab_seconds = time.perf_counter() - t0
+        encoded = self._encoded
+        kept = encoded.n_words / max(total_words, 1) if encoded is not None else 0.0
+        logger.info("vocabulary: %d words (effective_min_count=%d), covering %.1f%% of "
+                    "%d raw words in %d sentences; built in %.2f s",
+                    len(self.vocab), self.effective_min_count, 100 * kept, total_words,
+                    self.corpus_count, self.vocab_seconds)
+        return self
+
+    def scan_vocab(self, corpus_iterable=None, corpus_file=None, progress_per=10000,
+                   workers=None, trim_rule=None):
+        """Count every word type of the corpus (``raw_vocab``); returns (words, sentences).
+
+        With ``max_vocab_size`` the counts are those of gensim's pruned scan (rare
+        types are forgotten whenever too many are known; ``trim_rule`` takes part in
+        that pruning). ``progress_per`` and ``workers`` are accepted as in gensim.
+        """
+        trim_rule = param_table.BY_NAME["trim_rule"].check(trim_rule)
         key, paths = self._input(corpus_iterable, corpus_file)
         fingerprint = _fingerprint(corpus_iterable)
+        self._drop_pending()
         scan = self._scan(corpus_iterable, paths)
         try:
-            if scan.total_words == 0:
-                raise VocabularyError(f"the corpus is empty: "
-                                      f"{self._describe(corpus_iterable, corpus_file)} "
-                                      "holds no tokens")
-            vocab, mapping = Vocab.from_scan(scan.types, scan.counts, self.min_count,
-                                             self.max_vocab_size, self.sample,
-                                             self.ns_exponent)
+            int_keys = bool(scan.types) and not isinstance(scan.types[0], str)
+            raw = raw_from_scan(scan, self.max_vocab_size, trim_rule, int_keys)
         except BaseException:
             scan.close()
             raise
-        encoded = EncodedCorpus.from_scan(scan, mapping, self.corpus_memory_limit)
-        self._set_encoded(encoded, key, fingerprint)
-        self.vocab = vocab
-        self.corpus_count = int(np.count_nonzero(scan.sentence_lengths))
-        self.corpus_total_words = scan.total_words
-        self._init_weights()
-        self.vocab_seconds = time.perf_counter() - t0
-        kept = encoded.n_words / max(scan.total_words, 1)
-        logger.info("vocabulary: %d of %d word types kept (min_count=%d), covering %.1f%% of "
-                    "%d raw words in %d sentences; built in %.2f s",
-                    len(vocab), len(scan.types), self.min_count, 100 * kept, scan.total_words,
-                    self.corpus_count, self.vocab_seconds)
+        self._raw = raw
+        self._pending = (scan, key, fingerprint)
+        lengths = np.asarray(scan.sentence_lengths)
+        # gensim counts every sentence of an iterable, and the non-empty lines of a file
+        corpus_count = int(lengths.shape[0] if paths is None else np.count_nonzero(lengths))
         if scan.undecodable:
             logger.warning("%d word occurrences had bytes that are not UTF-8; they were decoded "
                            "with U+FFFD replacement characters", scan.undecodable)
         self.undecodable_words = scan.undecodable
+        logger.info("collected %d word types from a corpus of %d raw words and %d sentences",
+                    len(raw), scan.total_words, corpus_count)
+        return scan.total_words, corpus_count
+
+    def prepare_vocab(self, update=False, keep_raw_vocab=False, trim_rule=None,
+                      min_count=None, sample=None, dry_run=False):
+        """Choose the words of ``raw_vocab`` and compute their tables; returns gensim's report.
+
+        ``min_count`` / ``sample`` (when given and non-zero) replace the model's;
+        ``max_final_vocab`` may raise the minimum (``effective_min_count``);
+        ``trim_rule`` decides word by word. A fresh vocabulary is sorted by descending
+        count when ``sorted_vocab``; ``update=True`` appends the new words and adds this
+        corpus's counts to the known words'. ``dry_run`` only reports. The raw counts
+        are dropped afterwards unless ``keep_raw_vocab``.
+        """
+        if self._raw is None:
+            raise VocabularyError("there are no word counts to prepare: call "
+                                  "scan_vocab(...) or build_vocab(...) first")
+        if update and self.vocab is None:
+            raise VocabularyError(_NO_PRIOR_VOCAB)
+        trim_rule = param_table.BY_NAME["trim_rule"].check(trim_rule)
+        min_count = self.min_count if not min_count else _checked("min_count", "min_count",
+                                                                  min_count)
+        sample = self.sample if not sample else _checked("sample", "sample", sample)
+        prepared = prepare(self._raw, self.vocab if update else None, min_count=min_count,
+                           sample=sample, ns_exponent=self.ns_exponent, trim_rule=trim_rule,
+                           max_final_vocab=self.max_final_vocab,
+                           sorted_vocab=self.sorted_vocab, null_word=self.null_word,
+                           update=update, dry_run=dry_run)
+        self.effective_min_count = prepared.effective_min_count
+        if dry_run:
+            return prepared.report
+        if not update:
+            self.min_count, self.sample = min_count, sample
+        self.vocab = prepared.vocab
+        if not keep_raw_vocab:
+            self._raw = RawVocab([], [])
+        self._encode_pending(update)
+        return prepared.report
+
+    def build_vocab_from_freq(self, word_freq, keep_raw_vocab=False, corpus_count=None,
+                              trim_rule=None, update=False):
+        """Build (or with ``update`` extend) the vocabulary from a dict of word -> count.
+
+        ``corpus_count`` sets the sentence count, which no corpus gives here.
+        """
+        raw = RawVocab.from_mapping(word_freq)
+        if update and self.vocab is None:
+            raise VocabularyError(_NO_PRIOR_VOCAB)
+        logger.info("building the vocabulary from %d given word counts (%d words in all)",
+                    len(raw), int(raw.counts.sum()))
+        self._drop_pending()
+        self.corpus_count = int(corpus_count or 0)
+        self._raw = raw
+        report = self.prepare_vocab(update=update, keep_raw_vocab=keep_raw_vocab,
+                                    trim_rule=trim_rule)
+        report["memory"] = self.estimate_memory(vocab_size=report["num_retained_words"])
+        self.prepare_weights(update=update)
         return self
+
+    @property
+    def raw_vocab(self):
+        """The counts of the last scan, word -> count (emptied by prepare_vocab unless
+        ``keep_raw_vocab``); None before any scan."""
+        return None if self._raw is None else self._raw.as_dict()
+
+    @raw_vocab.setter
+    def raw_vocab(self, value):
+        self._raw = None if value is None else RawVocab.from_mapping(value, "raw_vocab")
+
+    def estimate_memory(self, vocab_size=None, report=None):
+        """Bytes the model's arrays take for ``vocab_size`` words (gensim's estimate)."""
+        vocab_size = len(self.vocab) if vocab_size is None and self.vocab else vocab_size or 0
+        row = self.vector_size * np.dtype(np.float32).itemsize
+        report = dict(report or {})
+        report["vocab"] = vocab_size * (700 if getattr(self, "hs", 0) else 500)
+        report["vectors"] = vocab_size * row
+        if getattr(self, "hs", 0):
+            report["syn1"] = vocab_size * row
+        report["syn1neg"] = vocab_size * row
+        report["total"] = sum(report.values())
+        logger.info("estimated required memory for %d words and %d dimensions: %d bytes",
+                    vocab_size, self.vector_size, report["total"])
+        return report
+
+    def prepare_weights(self, update=False):
+        """Make the weights for the vocabulary: fresh ones, or (``update``) grown ones."""
+        if not update:
+            n_old = 0
+            self._init_weights()
+        else:
+            n_old = self._update_weights()
+        self._vocabulary_changed(update, n_old)
+
+    def _vocabulary_changed(self, update, n_old):
+        """Hook for tables that follow the vocabulary (hierarchical softmax's tree)."""
+        if update and self.syn1 is not None and self.syn1.shape[0] == n_old:
+            self.syn1 = _grown(self.syn1, len(self.vocab))
+        self._make_hs_tables()
+
+    def _update_weights(self):
+        """Grow the weights to the updated vocabulary; returns the old number of rows.
+
+        Old rows are kept. New input rows are those gensim gives them: rows of a
+        uniform [-1/d, 1/d) matrix drawn for the whole vocabulary from ``seed``; new
+        output rows are zero, and ``wv.vectors_lockf`` grows with ones (trainable).
+        """
+        if self.wv is None:
+            raise VocabularyError(_NO_PRIOR_VOCAB)
+        wv = self.wv
+        if wv is not self._own_wv:
+            n_known = len(self.vocab) - self._n_added()
+            rows = rows_of_assigned(wv, self.vocab.index_to_key[:n_known], self.vector_size)
+            logger.info("model.wv was replaced: the update continues from its vectors")
+            lockf = wv.vectors_lockf
+            self._make_wv(rows, self.vocab.index_to_key[:n_known], self.vocab.counts[:n_known])
+            wv = self.wv
+            wv.vectors_lockf = lockf
+        n_old, d = wv.vectors.shape
+        V = len(self.vocab)
+        grown = np.random.default_rng(self.seed).random((V, d), dtype=np.float32)
+        grown *= 2.0
+        grown -= 1.0
+        grown /= d
+        grown[:n_old] = wv.vectors
+        lockf = wv.vectors_lockf
+        wv.index_to_key = self.vocab.index_to_key
+        wv.vectors = grown
+        wv.next_index = V
+        wv.allocate_vecattrs()
+        wv.counts = self.vocab.counts
+        if lockf is not None and len(lockf) == n_old and (n_old != 1 or lockf[0] != 1):
+            wv.vectors_lockf = np.concatenate([np.asarray(lockf),
+                                               np.ones(V - n_old, dtype=np.asarray(lockf).dtype)])
+        if self.syn1neg is not None:
+            self.syn1neg = _grown(self.syn1neg, V)
+        logger.info("weights grown from %d to %d words", n_old, V)
+        return n_old
+
+    def _n_added(self):
+        return len(self.vocab) - (self.wv.vectors.shape[0] if self.wv is not None else 0)
+
+    def reset_from(self, other_model):
+        """Take the vocabulary and its tables from ``other_model``; start fresh weights.
+
+        As in gensim the vocabulary object is shared: neither model should then grow it.
+        """
+        if getattr(other_model, "vocab", None) is None:
+            raise VocabularyError("reset_from: the other model has no vocabulary yet")
+        self._drop_pending()
+        self._set_encoded(None, None)
+        self.vocab = other_model.vocab
+        self.corpus_count = other_model.corpus_count
+        self.prepare_weights(update=False)
+
+    def seeded_vector(self, seed_string, vector_size):
+        """gensim's weak per-word random vector: uniform in [-0.5/size, 0.5/size), seeded
+        by ``hashfxn(seed_string)`` (gensim 4 keeps it for compatibility only)."""
+        seed = self.hashfxn(seed_string) & 0xFFFFFFFF
+        rng = np.random.Generator(np.random.SFC64(seed))
+        return (rng.random(vector_size).astype(np.float32) - 0.5) / vector_size
+
+    def _drop_pending(self):
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending[0].close()
+
+    def _encode_pending(self, update):
+        """Encode the corpus of the last scan with the new vocabulary (for train to reuse)."""
+        pending, self._pending = self._pending, None
+        if pending is None:
+            if not update:          # the encoding held ids of the previous vocabulary
+                self._set_encoded(None, None)
+            return
+        scan, key, fingerprint = pending
+        index = self.vocab.key_to_index
+        mapping = np.fromiter((index.get(t, -1) for t in scan.types), dtype=np.int32,
+                              count=len(scan.types))
+        encoded = EncodedCorpus.from_scan(scan, mapping, self.corpus_memory_limit)
+        self._set_encoded(encoded, key, fingerprint)
 
     def _input(self, corpus_iterable, corpus_file):
         """Validate an input; return (key identifying it, file paths or None)."""
@@ -267,11 +491,13 @@ class Word2Vec:
         self.huffman = build_huffman(self.vocab.counts) if self.hs else None
         return self.huffman
 
-    def _make_wv(self, W_in):
+    def _make_wv(self, W_in, keys=None, counts=None):
         from .vectors import KeyedVectors
-        self.wv = self._own_wv = KeyedVectors(W_in, self.vocab.index_to_key, self.vocab.counts)
+        keys = self.vocab.index_to_key if keys is None else keys
+        counts = self.vocab.counts if counts is None else counts
+        self.wv = self._own_wv = KeyedVectors(W_in, keys, counts)
         # gensim's lock factors: 1 trains a row, 0 freezes it (a length-1 array applies to all)
-        self.wv.vectors_lockf = np.ones(len(self.vocab), dtype=np.float32)
+        self.wv.vectors_lockf = np.ones(len(keys), dtype=np.float32)
 
     def _checked_weights(self):
         """The Weights record, after checking every array against the vocabulary.
@@ -325,7 +551,7 @@ class Word2Vec:
     def train(self, corpus_iterable=None, corpus_file=None, total_examples=None,
               total_words=None, epochs=None, start_alpha=None, end_alpha=None,
               word_count=0, queue_factor=2, report_delay=1.0, compute_loss=None,
-              callbacks=None):
+              callbacks=()):
         """Train on the corpus (reusing the encoding from build_vocab when it is the same input).
 
         As in gensim, ``epochs`` and one of ``total_examples``/``total_words``
@@ -355,7 +581,7 @@ class Word2Vec:
                                                                       end_alpha)
         if compute_loss is not None:
             self.compute_loss = param_table.BY_NAME["compute_loss"].check(compute_loss)
-        callbacks = self.callbacks if callbacks is None else tuple(callbacks)
+        callbacks = param_table.BY_NAME["callbacks"].check(callbacks)
         weights = self._checked_weights()
         corpus = self._encode(corpus_iterable, corpus_file)
         config = make_config(self.sg, self.cbow_mean, self.window, self.shrink_windows,
@@ -373,8 +599,8 @@ class Word2Vec:
                 if method is not None:
                     method(self)
 
-        result = run_epochs(weights, corpus, config, tables, epochs,
-                            self.workers, self.progress, notify)
+        result = run_epochs(weights, corpus, config, tables, epochs, self.workers,
+                            self.progress, notify, chunk_words=self.batch_words)
         self.wv.vectors_changed()
         self.interrupted = result.interrupted
         self.stop_signal = result.stop_signal
@@ -497,6 +723,8 @@ class Word2Vec:
         params = {p.name: getattr(self, p.name) for p in param_table.PARAMS if p.saved}
         meta = {"format": _FORMAT, "params": params, "int_keys": int_keys,
                 "corpus_count": self.corpus_count, "corpus_total_words": self.corpus_total_words}
+        if not int_keys:    # NumPy's str arrays drop trailing NULs: keep such words (null_word)
+            meta["nul_keys"] = [[i, k] for i, k in enumerate(keys) if k.endswith("\0")]
         key_array = (np.asarray(keys, dtype=np.int64) if int_keys
                      else np.asarray(keys, dtype=str))
         with atomic_output(path) as tmp, open(tmp, "wb") as f:
@@ -539,6 +767,8 @@ class Word2Vec:
                         meta.get("corpus_total_words", p.pop("corpus_total_words", 0)))
         model = cls(**p)
         index_to_key = [int(k) for k in keys] if meta["int_keys"] else [str(k) for k in keys]
+        for i, key in meta.get("nul_keys", ()):
+            index_to_key[i] = key
         if vectors.shape[0] != len(index_to_key) or \
                 any(arr.shape != vectors.shape for arr in outputs.values()) or \
                 (lockf is not None and lockf.shape not in ((1,), (len(index_to_key),))):
@@ -564,6 +794,9 @@ class Word2Vec:
         enc = getattr(self, "_encoded", None)
         if enc is not None:
             enc.close()
+        pending = getattr(self, "_pending", None)
+        if pending is not None:
+            pending[0].close()
 
 
 def _signature():
@@ -573,8 +806,15 @@ def _signature():
     head = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)] + [
         inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None)
         for n in ("sentences", "corpus_file")]
-    rows = [inspect.Parameter(p.name, kw, default=p.default) for p in param_table.PARAMS]
+    rows = [inspect.Parameter(p.name, kw, default=p.default) for p in param_table.PARAMS
+            if p.name != "callbacks"]
     return inspect.Signature(head + [inspect.Parameter("callbacks", kw, default=())] + rows)
 
 
 Word2Vec.__init__.__signature__ = _signature()
+
+
+def _grown(rows, n):
+    """``rows`` followed by zero rows up to ``n`` rows (new output rows start at zero)."""
+    extra = np.zeros((n - rows.shape[0], rows.shape[1]), dtype=np.float32)
+    return np.ascontiguousarray(np.vstack([rows, extra]))

@@ -873,3 +873,27 @@ def ref_train_hs(W_in, W_out, W_hs, paths, lockf, corpus, sentence_ends, chunk_s
                 pos = seg_stop
                 si += 1
     return trained
+# ---- vocabulary twins (numbaw2v.kernels.vocab and numbaw2v.vocab) ----
+
+def ref_pruned_scan(sentences, max_vocab_size, trim_rule=None):
+    """Word counts of a sentence-by-sentence scan into a dict that forgets rare words.
+
+    After each sentence that leaves more than ``max_vocab_size`` words in the dict,
+    every word counted fewer than ``threshold`` times (a rule may overrule that) is
+    deleted, and the threshold, starting at 1, goes up by one. Returns the dict, whose
+    order is the order in which the surviving words (re-)entered it.
+    """
+    counts, threshold = {}, 1
+    for sentence in sentences:
+        for word in sentence:
+            counts[word] = counts.get(word, 0) + 1
+        if max_vocab_size and len(counts) > max_vocab_size:
+            for word in list(counts):
+                keep = counts[word] >= threshold
+                if trim_rule is not None:
+                    verdict = trim_rule(word, counts[word], threshold)
+                    keep = True if verdict == 2 else False if verdict == 1 else keep
+                if not keep:
+                    del counts[word]
+            threshold += 1
+    return counts

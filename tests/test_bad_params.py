@@ -52,7 +52,22 @@ CONSTRUCTOR = [  # (parameters, fragment of the message)
     ({"max_vocab_size": 0}, "max_vocab_size must be None or an integer >= 1"),
     ({"max_vocab_size": 2 ** 40}, "max_vocab_size must be"),
     ({"vocab_size": 2 ** 31}, "vocab_size must be None or an integer >= 1 and <= 2.14748e+09"),
-    ({"sample": -0.1}, "sample must be a finite number >= 0 and <= 1"),
+    ({"sample": -0.1}, "sample must be a finite number >= 0, got -0.1"),
+    ({"sample": float("inf")}, "sample must be a finite number >= 0"),
+    ({"max_final_vocab": 0}, "max_final_vocab must be None or an integer >= 1"),
+    ({"max_final_vocab": 2 ** 40}, "max_final_vocab must be"),
+    ({"max_final_vocab": 10.0}, "max_final_vocab must be None or an integer"),
+    ({"batch_words": 0}, "batch_words must be None or an integer >= 1"),
+    ({"batch_words": "10000"}, "batch_words must be"),
+    ({"sorted_vocab": 2}, "sorted_vocab must be True/False (or 0/1)"),
+    ({"null_word": "yes"}, "null_word must be True/False"),
+    ({"trim_rule": 1}, "trim_rule must be None or a callable"),
+    ({"trim_rule": "keep"}, "trim_rule must be None or a callable"),
+    ({"hashfxn": None}, "hashfxn must be a callable"),
+    ({"callbacks": print}, "callbacks must be a sequence of callback objects"),
+    ({"callbacks": [print]}, "callbacks must be a sequence of callback objects"),
+    ({"callbacks": "on_epoch_end"}, "callbacks must be"),
+    ({"comment": 5}, "comment must be None or a string"),
     ({"sample": float("nan")}, "sample must be"),
     ({"sample": "1e-3"}, "sample must be"),
     ({"ns_exponent": float("inf")}, "ns_exponent must be a finite number"),
@@ -115,7 +130,48 @@ CALLS = [  # (name, call, exception type, fragment)
      "not below vocab_size=5"),
     ("float id array", lambda: Word2Vec([np.array([1, 2]), np.array([1.5])], **SMALL),
      ParameterError, "expected a 1-D array of integer ids"),
+    # vocabulary (issue 10)
+    ("update before any vocabulary", lambda: Word2Vec(**SMALL).build_vocab(SENTS, update=True),
+     RuntimeError, "online vocabulary-update of a model which has no prior vocabulary"),
+    ("freq update before any vocabulary", lambda: Word2Vec(**SMALL).build_vocab_from_freq(
+        {"a": 3}, update=True), RuntimeError, "no prior vocabulary"),
+    ("word_freq a list", lambda: Word2Vec(**SMALL).build_vocab_from_freq([("a", 3)]),
+     ParameterError, "word_freq must be a dict of word -> count, got list"),
+    ("word_freq negative count", lambda: Word2Vec(**SMALL).build_vocab_from_freq(
+        {"a": 3, "b": -1}), ParameterError, "the count of 'b' must be an integer >= 0, got -1"),
+    ("word_freq float count", lambda: Word2Vec(**SMALL).build_vocab_from_freq({"a": 2.5}),
+     ParameterError, "the count of 'a' must be an integer >= 0"),
+    ("word_freq bytes word", lambda: Word2Vec(**SMALL).build_vocab_from_freq({b"a": 2}),
+     ParameterError, "word b'a' is bytes"),
+    ("word_freq all below min_count", lambda: Word2Vec(**{**SMALL, "min_count": 5})
+     .build_vocab_from_freq({"a": 2}), RuntimeError, "the vocabulary is empty after min_count=5"),
+    ("prepare_vocab before a scan", lambda: Word2Vec(**SMALL).prepare_vocab(), RuntimeError,
+     "call scan_vocab(...) or build_vocab(...) first"),
+    ("prepare_vocab bad min_count", lambda: _scanned().prepare_vocab(min_count=-2),
+     ParameterError, "min_count must be an integer >= 0"),
+    ("trim_rule not callable", lambda: Word2Vec(**SMALL).build_vocab(SENTS, trim_rule=2),
+     ParameterError, "trim_rule must be None or a callable, got 2"),
+    ("trim_rule bad verdict", lambda: Word2Vec(**SMALL).build_vocab(
+        SENTS, trim_rule=lambda w, c, m: "keep"), ParameterError,
+     "trim_rule returned 'keep' for the word 'a': it must return RULE_DISCARD (1), "
+     "RULE_KEEP (2) or RULE_DEFAULT (0)"),
+    ("trim_rule discards all", lambda: Word2Vec(**SMALL).build_vocab(
+        SENTS, trim_rule=lambda w, c, m: 1), RuntimeError, "the vocabulary is empty after "
+     "min_count=1 and trim_rule"),
+    ("null_word with id corpus", lambda: Word2Vec([np.array([1, 2])] * 3,
+                                                  **{**SMALL, "null_word": 1}),
+     ParameterError, "null_word=1 adds the word '\\0'"),
+    ("train callbacks not callbacks", lambda: train(built(), callbacks=[print]),
+     ParameterError, "callbacks must be a sequence of callback objects"),
+    ("reset_from a model without vocabulary", lambda: built().reset_from(Word2Vec(**SMALL)),
+     RuntimeError, "reset_from: the other model has no vocabulary yet"),
 ]
+
+
+def _scanned():
+    m = Word2Vec(**SMALL)
+    m.scan_vocab(SENTS)
+    return m
 
 
 @pytest.mark.parametrize("name,call,kind,fragment", CALLS, ids=[c[0] for c in CALLS])

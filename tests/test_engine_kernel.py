@@ -64,7 +64,7 @@ def run_kernel(W_in, W_out, corpus, ends, chunk, keep, table, mode, window, shri
 
 
 def check_against_twin(seed, mode, window=3, negative=3, sample=0.05, shrink=True, chunk=37,
-                       epochs=2):
+                       epochs=2, must_change=True):
     corpus, ends, counts, W_in, W_out = make_problem(seed)
     keep = keep_probabilities(counts, sample)
     table = AliasTable(negative_weights(counts, 0.75))
@@ -76,7 +76,10 @@ def check_against_twin(seed, mode, window=3, negative=3, sample=0.05, shrink=Tru
     want = ref_train(b_in, b_out, corpus, ends, chunk, keep, table.prob, table.alias, sg,
                      shared, cbow_mean, window, shrink, negative, 0.2, 0.01, epochs, seed)
     assert got == want
-    assert not np.array_equal(a_in, W_in), "training changed nothing"
+    if must_change:
+        assert not np.array_equal(a_in, W_in), "training changed nothing"
+    else:   # heavy subsampling may leave no word with a context: then neither side moves
+        assert np.array_equal(a_in, W_in) == np.array_equal(b_in, W_in)
     np.testing.assert_allclose(a_in, b_in, rtol=1e-4, atol=1e-6)
     np.testing.assert_allclose(a_out, b_out, rtol=1e-4, atol=1e-6)
 
@@ -93,7 +96,7 @@ def test_kernel_equals_twin(mode, shrink):
        sample=st.sampled_from([0.0, 1e-3, 0.1]), chunk=st.integers(7, 200))
 def test_kernel_equals_twin_generated(seed, mode, window, negative, sample, chunk):
     check_against_twin(seed, mode, window=window, negative=negative, sample=sample, chunk=chunk,
-                       epochs=1)
+                       epochs=1, must_change=False)
 
 
 def test_keep_probabilities_equal_twin():

@@ -11,7 +11,9 @@ from numbaw2v.errors import ParameterError
 
 def test_every_row_is_sane():
     for p in params.PARAMS:
-        assert p.kind in (int, float, bool)
+        assert p.kind in (int, float, bool, str, callable, tuple)
+        assert p.kind in (int, float, bool) or not p.cli   # other kinds have no CLI flag
+        assert p.kind not in (callable, tuple) or not p.saved   # functions are not saved
         assert p.help
         assert p.check(p.default) == p.default            # the default is allowed
 

@@ -31,11 +31,11 @@ class SignalAfterFirstEpoch:
 def test_a_signal_stops_after_the_block_and_keeps_the_model(signame, caplog):
     signum = getattr(signal, signame)
     previous = signal.getsignal(signum)
-    m = Word2Vec(**{**SMALL, "compute_loss": True},
-                 callbacks=[SignalAfterFirstEpoch(signum)])
+    m = Word2Vec(**{**SMALL, "compute_loss": True})
     m.build_vocab(SENTS)
-    with caplog.at_level(logging.WARNING, logger="numbaw2v"):
-        m.train(SENTS, total_examples=m.corpus_count, epochs=3)
+    with caplog.at_level(logging.WARNING, logger="numbaw2v"):   # callbacks go to train (gensim)
+        m.train(SENTS, total_examples=m.corpus_count, epochs=3,
+                callbacks=[SignalAfterFirstEpoch(signum)])
     assert m.interrupted
     assert len(m.epoch_losses) == 1
     assert m.wv.most_similar("a", topn=1)
