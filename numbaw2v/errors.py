@@ -70,3 +70,17 @@ class WordDecodeError(InputFileError, UnicodeDecodeError):
     def __reduce__(self):
         err = UnicodeDecodeError(self.encoding, self.object, self.start, self.end, self.reason)
         return self.__class__, (self.path, err, self.line, self.offset)
+
+
+class UnsafePickleError(InputFileError):
+    """A pickle (as gensim saves models) names something numbaw2v will not load or call.
+
+    Raised before the named callable could run; the message names it.
+    """
+
+
+class WrongKindOfFileError(InputFileError, AttributeError):
+    """A file holds another kind of object than asked for: vectors given to ``Word2Vec.load``.
+
+    Also an ``AttributeError``, which is what gensim raises in that case.
+    """

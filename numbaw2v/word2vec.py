@@ -11,7 +11,7 @@ import numpy as np
 from . import params as param_table
 from ._numba_cache import announce_training_compile
 from .encoded import EncodedCorpus
-from .errors import InputFileError, ParameterError, VocabularyError
+from .errors import InputFileError, ParameterError, VocabularyError, WrongKindOfFileError
 from .fileio import atomic_output
 from .model_state import check_finite, check_matrix, check_tables, rows_of_assigned
 from .text import scan_files, scan_iterable
@@ -79,7 +79,7 @@ def _not_a_model(path, err):
     elif head.startswith(b"PK"):
         what = "a damaged or truncated zip archive"
     elif head[:1] == b"\x80":
-        what = "a Python pickle (as gensim saves its models), which numbaw2v never reads"
+        what = "a Python pickle of a protocol numbaw2v does not read (gensim models use 2 to 5)"
     elif head.startswith(b"\x93NUMPY"):
         what = "a single NumPy array"
     elif not head:
@@ -88,6 +88,31 @@ def _not_a_model(path, err):
         what = "not a zip archive"
     return (f"not a numbaw2v model file: it is {what}; numbaw2v models are the archives "
             "written by Word2Vec.save")
+
+
+class _ClassOnly(classmethod):
+    """A classmethod that refuses to be called on an instance (``model.load(path)``).
+
+    ``model.load(path)`` would return a new model and leave ``model`` as it was,
+    which reads like it loads into ``model``; gensim refuses it with
+    AttributeError, and so does this.
+    """
+
+    def __get__(self, instance, owner=None):
+        if instance is not None:
+            raise AttributeError(f"{self.__func__.__name__} is called on the class, not on a "
+                                 f"model: model = {owner.__name__}.{self.__func__.__name__}"
+                                 "(path) returns a new model")
+        return super().__get__(instance, owner)
+
+
+def _is_vectors_file(path):
+    """Whether ``path`` is an archive written by KeyedVectors.save (numbaw2v's vectors format)."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            return {"vectors", "keys_utf8"} <= set(getattr(z, "files", ()))
+    except Exception:       # any unreadable file is simply not one
+        return False
 
 
 def _fingerprint(sentences):
@@ -354,8 +379,14 @@ class Word2Vec:
         return self.running_training_loss
 
     # ------------------------------------------------------------------ persistence
-    def save(self, path):
-        """Save the whole model (both weight matrices, vocabulary, parameters) atomically."""
+    def save(self, path, separately=None, sep_limit=None):
+        """Save the whole model (both weight matrices, vocabulary, parameters) atomically.
+
+        The file is a NumPy ``.npz`` archive read without pickle. gensim's
+        ``separately``/``sep_limit`` choose which arrays go to separate files so that
+        ``load(mmap=...)`` can map them; here every array is stored uncompressed in
+        the archive, where ``load(mmap=...)`` maps it, so they need not change anything.
+        """
         if self.vocab is None:
             raise VocabularyError("nothing to save: the model has no vocabulary yet")
         for name, arr in (("wv.vectors", self.wv.vectors), ("syn1neg", self.syn1neg)):
@@ -372,10 +403,19 @@ class Word2Vec:
                      counts=self.vocab.counts, vectors=self.wv.vectors,
                      syn1neg=self.syn1neg)
 
-    @classmethod
-    def load(cls, path):
-        """Load a model written by ``save``; training can continue."""
+    @_ClassOnly
+    def load(cls, path, mmap=None):
+        """Load a model written by ``save``, or by gensim's ``save``; training can continue.
+
+        A gensim model (0.12 to 4.x) is read without gensim and without running code
+        from its pickle (see :mod:`numbaw2v.gensim_load`). ``mmap`` is ``np.load``'s
+        ``mmap_mode``: ``'r'`` maps the weight matrices read-only (queries work,
+        training refuses to write into them), ``'c'`` copy-on-write, ``'r+'`` in place.
+        """
         path = os.fspath(path)
+        from .gensim_load import is_gensim_pickle, load_word2vec
+        if is_gensim_pickle(path):
+            return load_word2vec(path, cls, mmap=mmap)
         try:
             with np.load(path, allow_pickle=False) as z:
                 missing = [k for k in _ARRAYS if k not in getattr(z, "files", ())]
@@ -383,12 +423,23 @@ class Word2Vec:
                     raise KeyError(missing[0])
                 meta = json.loads(str(z["meta"]))
                 keys, counts = z["keys"], z["counts"]
-                vectors, syn1neg = z["vectors"], z["syn1neg"]
+                if mmap is None:
+                    vectors, syn1neg = z["vectors"], z["syn1neg"]
+                else:
+                    from .formats import map_npz_member
+                    vectors = map_npz_member(path, "vectors", mmap)
+                    syn1neg = map_npz_member(path, "syn1neg", mmap)
         except FileNotFoundError:
             raise FileNotFoundError(f"{path}: no such file") from None
         except IsADirectoryError:
             raise InputFileError(path, "is a directory, not a numbaw2v model file") from None
-        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as e:
+        except KeyError as e:
+            if _is_vectors_file(path):
+                raise WrongKindOfFileError(path, "holds vectors (written by KeyedVectors.save), "
+                                                 "not a model: load it with "
+                                                 "KeyedVectors.load") from None
+            raise InputFileError(path, _not_a_model(path, e)) from None
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:
             raise InputFileError(path, _not_a_model(path, e)) from None
         if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
             found = meta.get("format") if isinstance(meta, dict) else None
