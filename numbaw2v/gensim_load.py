@@ -22,6 +22,7 @@ file asks for. This module never does that:
 
 gensim does not need to be installed.
 """
+import _compat_pickle
 import codecs
 import logging
 import os
@@ -29,7 +30,8 @@ import pickle
 
 import numpy as np
 
-from .errors import InputFileError, ModelStateError, UnsafePickleError
+from .errors import (InputFileError, ModelStateError, UnsafePickleError,
+                     WrongKindOfFileError)
 from .fileio import open_binary
 
 logger = logging.getLogger(__name__)
@@ -131,6 +133,14 @@ def _scalar(dtype, data=None):
     return np.frombuffer(data, dtype=dtype, count=1)[0]
 
 
+def _frombuffer(buf, dtype, shape, order="C"):
+    """numpy's ``_frombuffer`` (arrays pickled with protocol 5): a copy of the raw bytes."""
+    dtype = np.dtype(dtype)
+    if dtype.hasobject:
+        raise UnsafePickleError(None, "an object array from a raw buffer")
+    return np.frombuffer(buf, dtype=dtype).reshape(shape, order=order).copy(order="K")
+
+
 def _encode(text, encoding="utf-8", errors="strict"):
     """``_codecs.encode`` as Python 2 pickles of byte strings use it (latin-1 only)."""
     if not isinstance(text, str) or codecs.lookup(encoding).name != "iso8859-1":
@@ -143,6 +153,8 @@ _NUMPY_CORE = ("numpy.core.multiarray", "numpy._core.multiarray")
 _ALLOWED = {
     **{(m, "_reconstruct"): _reconstruct for m in _NUMPY_CORE},
     **{(m, "scalar"): _scalar for m in _NUMPY_CORE},
+    ("numpy.core.numeric", "_frombuffer"): _frombuffer,
+    ("numpy._core.numeric", "_frombuffer"): _frombuffer,
     ("numpy", "dtype"): _dtype,
     ("numpy", "ndarray"): np.ndarray,
     ("_codecs", "encode"): _encode,
@@ -178,6 +190,12 @@ class SafeUnpickler(pickle.Unpickler):
         self.path = path
 
     def find_class(self, module, name):
+        known = (module, name) in _GENSIM_CLASSES or (module, name) in _ALLOWED
+        if not known:               # Python 2 names (__builtin__.long, UserString.defaultdict)
+            if (module, name) in _compat_pickle.NAME_MAPPING:
+                module, name = _compat_pickle.NAME_MAPPING[(module, name)]
+            elif module in _compat_pickle.IMPORT_MAPPING:
+                module = _compat_pickle.IMPORT_MAPPING[module]
         if (module, name) in _GENSIM_CLASSES:
             return _stub_type(module, name)
         found = _ALLOWED.get((module, name))
@@ -203,11 +221,12 @@ def is_gensim_pickle(path):
     return len(head) == 2 and head[0] == 0x80 and 2 <= head[1] <= 5
 
 
-def read_gensim_pickle(path, mmap=None):
+def read_gensim_pickle(path, mmap=None, what="model"):
     """The inert object tree of a gensim ``.save()`` file, with its separate arrays loaded.
 
     ``mmap`` is ``np.load``'s ``mmap_mode`` (``'r'``, ``'r+'``, ``'c'``) for the
     separately stored arrays, as in gensim; arrays inside the pickle are in memory.
+    ``what`` ("model", "vectors") is the kind of file the caller expects, for messages.
     """
     path = os.fspath(path)
     compressed = path.endswith((".gz", ".bz2"))
@@ -223,11 +242,13 @@ def read_gensim_pickle(path, mmap=None):
             raise
         except (pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError,
                 KeyError, IndexError) as err:
-            raise InputFileError(path, f"not a readable gensim file ({type(err).__name__}: "
+            raise InputFileError(path, f"not a numbaw2v {what} file: it is a Python pickle, but "
+                                       f"not a readable gensim save ({type(err).__name__}: "
                                        f"{err})") from None
     if not isinstance(obj, GensimObject):
-        raise InputFileError(path, f"holds a pickled {type(obj).__name__}, not a gensim "
-                                   "Word2Vec model or KeyedVectors")
+        raise InputFileError(path, f"not a numbaw2v {what} file: it is a Python pickle of a "
+                                   f"{type(obj).__name__}, not of a gensim Word2Vec model or "
+                                   "KeyedVectors")
     _load_separate(obj, path, mmap, compressed, path)
     return obj
 
@@ -276,7 +297,7 @@ def _load_array(path, mmap, compressed, main):
 # ------------------------------------------------------------------- conversion
 def load_keyed_vectors(path, cls=None, mmap=None):
     """A numbaw2v KeyedVectors from a gensim KeyedVectors file (or a model file's ``wv``)."""
-    obj = read_gensim_pickle(path, mmap)
+    obj = read_gensim_pickle(path, mmap, "vectors")
     if obj.role == _MODEL:
         logger.info("%s holds a whole gensim Word2Vec model: returning its vectors", path)
         return _vectors_of_model(obj, path, cls)
@@ -289,9 +310,9 @@ def load_word2vec(path, cls=None, mmap=None):
     """A numbaw2v Word2Vec from a gensim Word2Vec file of any version from 0.12 to 4.x."""
     obj = read_gensim_pickle(path, mmap)
     if obj.role != _MODEL:
-        raise InputFileError(path, f"holds a gensim {obj.gensim_class}, not a Word2Vec model"
-                                   + ("; load it with KeyedVectors.load"
-                                      if obj.role == _VECTORS else ""))
+        raise WrongKindOfFileError(path, f"holds a gensim {obj.gensim_class}, not a Word2Vec "
+                                         "model" + ("; load it with KeyedVectors.load"
+                                                    if obj.role == _VECTORS else ""))
     return to_word2vec(obj, path, cls)
 
 

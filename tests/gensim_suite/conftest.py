@@ -78,9 +78,10 @@ _counts = {}
 
 
 def pytest_runtest_logreport(report):
-    module = report.nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
-    if not module.startswith("test_gensim_"):
-        return
+    parts = report.nodeid.split("::")
+    module = parts[0].rsplit("/", 1)[-1]
+    if len(parts) != 3 or not module.startswith("test_gensim_"):
+        return                                  # only gensim's own test methods count
     outcome = None
     if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
         if hasattr(report, "wasxfail"):
