@@ -300,10 +300,21 @@ def load_keyed_vectors(path, cls=None, mmap=None):
     obj = read_gensim_pickle(path, mmap, "vectors")
     if obj.role == _MODEL:
         logger.info("%s holds a whole gensim Word2Vec model: returning its vectors", path)
-        return _vectors_of_model(obj, path, cls)
+        return _converted(_vectors_of_model, obj, path, cls)
     if obj.role != _VECTORS:
         raise InputFileError(path, f"holds a gensim {obj.gensim_class}, not KeyedVectors")
-    return to_keyed_vectors(obj, path, cls)
+    return _converted(to_keyed_vectors, obj, path, cls)
+
+
+def _converted(convert, obj, path, cls):
+    """``convert(obj, path, cls)``; state of unexpected types becomes an InputFileError."""
+    try:
+        return convert(obj, path, cls)
+    except (InputFileError, ModelStateError):
+        raise
+    except (AttributeError, TypeError, ValueError, KeyError, IndexError) as err:
+        raise InputFileError(path, f"damaged or unexpected gensim {obj.gensim_class} "
+                                   f"({type(err).__name__}: {err})") from None
 
 
 def load_word2vec(path, cls=None, mmap=None):
@@ -313,7 +324,7 @@ def load_word2vec(path, cls=None, mmap=None):
         raise WrongKindOfFileError(path, f"holds a gensim {obj.gensim_class}, not a Word2Vec "
                                          "model" + ("; load it with KeyedVectors.load"
                                                     if obj.role == _VECTORS else ""))
-    return to_word2vec(obj, path, cls)
+    return _converted(to_word2vec, obj, path, cls)
 
 
 def _get(obj, *names, default=None):

@@ -147,6 +147,35 @@ def test_pickles_that_are_not_gensim_saves_say_so(tmp_path, data, fragment):
             loader(path)
 
 
+class _GensimVectors:
+    """Pickles under gensim 4's KeyedVectors name with a state of the caller's choosing."""
+
+    def __init__(self, state):
+        self.state = state
+
+    def __reduce__(self):
+        return (_new_gensim_w2v, (), self.state)
+
+
+@pytest.mark.parametrize("state,fragment", [
+    ({"index_to_key": ["a"], "vectors": "not an array"}, "vectors of shape"),
+    ({"index_to_key": ["a", "b"], "vectors": np.zeros((3, 2))}, r"shape \(3, 2\) for 2 keys"),
+    ({"index_to_key": 5, "vectors": np.zeros((1, 2))}, "TypeError"),
+    ({"vocab": {"a": 3}, "index2word": ["a"], "syn0": np.zeros((1, 2))}, "AttributeError"),
+    ({"index_to_key": ["a"]}, "holds no vectors"),
+    ({"index_to_key": ["a"], "vectors": np.zeros((1, 2)), "expandos": {"count": [1, 2]}},
+     "attribute 'count' has shape"),
+    ({"__numpys": ["../../etc/x"]}, "bad attribute name"),
+])
+def test_damaged_gensim_states_are_reported(tmp_path, state, fragment):
+    data = pickle.dumps(_GensimVectors(state), protocol=2)
+    helper = b"c" + __name__.encode() + b"\n_new_gensim_w2v\n"
+    path = tmp_path / "damaged.kv"
+    path.write_bytes(data.replace(helper, b"cgensim.models.keyedvectors\nKeyedVectors\n"))
+    with pytest.raises(InputFileError, match=fragment):
+        KeyedVectors.load(path)
+
+
 def test_safe_unpickler_reads_plain_data_and_arrays():
     value = {"a": [1, 2.5, (3, "x")], "b": np.arange(6, dtype=np.float32).reshape(2, 3),
              "c": np.float64(0.25), "d": b"bytes", "e": {1, 2}}

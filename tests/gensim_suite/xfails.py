@@ -49,7 +49,7 @@ XFAIL = {
     "TestWord2VecModel.test_sg_hs": HS,
     "TestWord2VecModel.test_sg_hs_fromfile": HS,
     "TestWord2VecModel.test_cbow_fixedwindowsize": HS,
-    "TestWord2VecModel.test_cbow_fixedwindowsize_fromfile": HS,
+    "TestWord2VecModel.test_cbow_fixedwindowsize_fromfile": HS_PARAM,
     "TestWord2VecModel.test_sg_fixedwindowsize_fromfile": HS,
     "TestWord2VecModel.test_compute_training_loss": HS,
     "TestWord2VecModel.test_cosmul": HS,
