@@ -53,12 +53,16 @@ def _gensim_module(item):
 
 
 @pytest.fixture(autouse=True)
-def rebind_to_numbaw2v(request, monkeypatch):
-    """During each gensim test, gensim's class names mean numbaw2v's classes."""
+def rebind_to_numbaw2v(request, monkeypatch, tmp_path):
+    """During each gensim test, gensim's class names mean numbaw2v's classes.
+
+    The test also runs in a temporary directory: some write files (vec.txt) where they run.
+    """
     test_module = _gensim_module(request.node) if HAVE_GENSIM else None
     if test_module is None:
         yield
         return
+    monkeypatch.chdir(tmp_path)
     for owner, attr, replacement in numbaw2v_bindings(test_module):
         monkeypatch.setattr(owner, attr, replacement)
     yield
