@@ -47,6 +47,13 @@ class ModelStateError(Numbaw2vError, ValueError):
     """The model's arrays do not match its vocabulary or each other (checked before kernels run)."""
 
 
+class ObjectiveError(Numbaw2vError, RuntimeError, ValueError):
+    """The model lacks the training objective a method needs (``score`` without hs=1).
+
+    A ``RuntimeError``, as gensim raises there, and a ``ValueError`` like ParameterError.
+    """
+
+
 class VocabularyError(Numbaw2vError, RuntimeError, ValueError):
     """The vocabulary is empty or missing (gensim users catch RuntimeError, others ValueError)."""
 
@@ -70,3 +77,17 @@ class WordDecodeError(InputFileError, UnicodeDecodeError):
     def __reduce__(self):
         err = UnicodeDecodeError(self.encoding, self.object, self.start, self.end, self.reason)
         return self.__class__, (self.path, err, self.line, self.offset)
+
+
+class UnsafePickleError(InputFileError):
+    """A pickle (as gensim saves models) names something numbaw2v will not load or call.
+
+    Raised before the named callable could run; the message names it.
+    """
+
+
+class WrongKindOfFileError(InputFileError, AttributeError):
+    """A file holds another kind of object than asked for: vectors given to ``Word2Vec.load``.
+
+    Also an ``AttributeError``, which is what gensim raises in that case.
+    """

@@ -27,6 +27,7 @@ import io
 import logging
 import os
 import re
+import zipfile
 
 import numpy as np
 
@@ -204,9 +205,76 @@ def write_native(path, keys, vectors, counts=None):
             np.savez(fout, **arrays)
 
 
-def read_native(path):
-    """Read a file written by :func:`write_native`: (vectors, keys, counts or None)."""
+def map_npz_member(path, member, mode="r"):
+    """Memory-map the array ``member`` of an uncompressed ``.npz`` archive (``np.memmap``).
+
+    ``np.savez`` stores members uncompressed, so an array's bytes lie in the file as
+    they are: this finds where and maps them with ``mode`` (``np.load``'s
+    ``mmap_mode``: 'r', 'r+', 'c'). Raises ValueError for a compressed member.
+    """
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(member + ".npy")
+    if info.compress_type != zipfile.ZIP_STORED:
+        raise ValueError(f"member {member!r} is compressed and cannot be memory-mapped")
+    with open(path, "rb") as f:
+        f.seek(info.header_offset)
+        local = f.read(30)
+        if len(local) != 30 or local[:4] != b"PK\x03\x04":
+            raise ValueError(f"damaged zip header of member {member!r}")
+        f.seek(info.header_offset + 30 + int.from_bytes(local[26:28], "little")
+               + int.from_bytes(local[28:30], "little"))
+        version = np.lib.format.read_magic(f)
+        readers = {(1, 0): np.lib.format.read_array_header_1_0,
+                   (2, 0): np.lib.format.read_array_header_2_0}
+        if version not in readers:
+            raise ValueError(f"member {member!r} has .npy format version {version}")
+        shape, fortran, dtype = readers[version](f)
+        offset = f.tell()
+    if dtype.hasobject:
+        raise ValueError(f"member {member!r} holds Python objects")
+    return np.memmap(path, dtype=dtype, mode=mode, offset=offset, shape=shape,
+                     order="F" if fortran else "C")
+
+
+class _MappedVectors:
+    """A read-only view of an archive whose ``vectors`` member is memory-mapped."""
+
+    def __init__(self, archive, path, mode):
+        self.archive, self.path, self.mode = archive, path, mode
+        self.files = archive.files
+
+    def __getitem__(self, name):
+        if name == "vectors":
+            return map_npz_member(self.path, name, self.mode)
+        return self.archive[name]
+
+
+def read_native(path, mmap=None):
+    """Read a file written by :func:`write_native`: (vectors, keys, counts or None).
+
+    ``mmap`` ('r', 'r+', 'c' as ``np.load``'s ``mmap_mode``) memory-maps the vectors
+    of an uncompressed file instead of reading them.
+    """
     path = os.fspath(path)
+    if mmap is not None and compression_of(path):
+        raise InputFileError(path, f"cannot memory-map a compressed file (mmap={mmap!r}): "
+                                   "load it with mmap=None or decompress it")
+    if mmap is not None:
+        try:
+            with np.load(path, allow_pickle=False) as archive:
+                vectors, keys, counts = _native_members(_MappedVectors(archive, path, mmap))
+        except InputFileError:
+            raise
+        except (FileNotFoundError, IsADirectoryError, PermissionError):
+            raise
+        except Exception as err:  # zipfile, EOF, format and decoding errors alike
+            if isinstance(err, MemoryError):
+                raise
+            raise InputFileError(path, f"not a valid numbaw2v vectors file ({err})") from err
+        problem = _native_problem(vectors, keys, counts)
+        if problem:
+            raise InputFileError(path, f"not a valid numbaw2v vectors file ({problem})")
+        return vectors, keys, counts
     with open_binary(path) as fin:
         try:
             data = fin.read()

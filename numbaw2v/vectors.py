@@ -832,9 +832,9 @@ class KeyedVectors:
                                        dummy4unknown=dummy4unknown,
                                        similarity_function=similarity_function)
 
-    def evaluate_word_pairs(self, pairs, delimiter="\t", restrict_vocab=300000, case_insensitive=True,
-                            dummy4unknown=False):
-        """Correlation with human similarity scores; see :func:`numbaw2v.evaluate.evaluate_word_pairs`."""
+    def evaluate_word_pairs(self, pairs, delimiter="\t", restrict_vocab=300000,
+                            case_insensitive=True, dummy4unknown=False):
+        """Correlation with human similarity scores; see numbaw2v.evaluate.evaluate_word_pairs."""
         from numbaw2v.evaluate import evaluate_word_pairs
         return evaluate_word_pairs(self, pairs, delimiter=delimiter, restrict_vocab=restrict_vocab,
                                    case_insensitive=case_insensitive, dummy4unknown=dummy4unknown)
@@ -845,8 +845,8 @@ class KeyedVectors:
         """Write the first ``limit`` (default all) words in the word2vec binary or text format.
 
         ``binary=None`` writes binary for a ``.bin`` name, text otherwise (gensim's
-        default is text). As gensim: ``fvocab`` also writes the counts (``word count`` per line, needs
-        ``counts``); ``total_vec`` overrides the word count in the header;
+        default is text). As gensim: ``fvocab`` also writes the counts (``word count``
+        per line, needs ``counts``); ``total_vec`` overrides the word count in the header;
         ``write_header=False`` leaves the header out. Int keys are written as
         decimal text. A ``.gz``/``.bz2``/``.xz`` suffix compresses the output; the
         file appears under its name only once completely written.
@@ -866,7 +866,8 @@ class KeyedVectors:
                              no_header=False):
         """Read a word2vec binary or text file (optionally compressed), with gensim's options.
 
-        ``fvocab``: a ``word count`` file giving the counts; ``datatype``: the
+        ``fvocab``: a ``word count`` file giving the counts (without it, as in gensim,
+        ``count`` holds placeholders n, n-1, ..., 1 in file order); ``datatype``: the
         dtype of the loaded vectors; ``no_header``: a text file without the
         ``"V d"`` line. ``binary=None`` (the default; gensim's is False) tells the
         flavour from the first record, so both flavours load under any name. Errors
@@ -875,11 +876,19 @@ class KeyedVectors:
         keys, vectors = read_word2vec(path, binary=binary, limit=limit, encoding=encoding,
                                       unicode_errors=unicode_errors, datatype=datatype,
                                       no_header=no_header)
-        counts = None
         if fvocab is not None:
             counts = read_word_counts(fvocab, keys, encoding, unicode_errors)
+        else:       # as gensim: placeholder counts that keep the file's order (n, n-1, ..., 1)
+            counts = np.arange(len(keys), 0, -1, dtype=np.int64)
         logger.info("loaded %d x %d vectors from %s", len(keys), vectors.shape[1], path)
-        return cls(vectors, keys, counts)
+        kv = cls(vectors, keys, counts)
+        if vectors.dtype != kv.vectors.dtype:       # keep ``datatype`` (float16, float64)
+            if vectors.dtype.kind != "f":
+                raise ParameterError(f"datatype must be a floating-point type, got "
+                                     f"{vectors.dtype}")
+            kv._dtype = vectors.dtype
+            kv.vectors = vectors
+        return kv
 
     def save(self, path):
         """Write the native ``.npz`` format: vectors, words and counts, without pickle."""
@@ -887,13 +896,23 @@ class KeyedVectors:
         logger.info("saved %d x %d vectors to %s", len(self), self.vector_size, path)
 
     @classmethod
-    def load(cls, path):
-        """Read a file written by :meth:`save` (or, by extension, a word2vec file)."""
+    def load(cls, path, mmap=None):
+        """Read a file written by :meth:`save`, by gensim's ``save`` or, by extension, word2vec's.
+
+        A gensim file (KeyedVectors of gensim 1.x-4.x, or a whole Word2Vec model,
+        whose vectors are returned) is read without gensim and without running code
+        from its pickle (see :mod:`numbaw2v.gensim_load`). ``mmap`` (``'r'``, ...)
+        memory-maps arrays stored uncompressed: the ones gensim keeps in separate
+        ``.npy`` files, and the vectors of a numbaw2v file.
+        """
+        from numbaw2v.gensim_load import is_gensim_pickle, load_keyed_vectors
         path = os.fspath(path)
+        if is_gensim_pickle(path):
+            return load_keyed_vectors(path, cls, mmap=mmap)
         kind = format_of(path)
         if kind in ("binary", "text"):
             return cls.load_word2vec_format(path)
-        vectors, keys, counts = read_native(path)
+        vectors, keys, counts = read_native(path, mmap=mmap)
         try:
             return cls(vectors, keys, counts)
         except ValueError as err:

@@ -30,8 +30,13 @@ def _bag(document):
 
 
 def _pairwise_euclidean(a, b):
-    squared = (a * a).sum(1)[:, None] + (b * b).sum(1)[None, :] - 2.0 * (a @ b.T)
-    return np.sqrt(np.maximum(squared, 0.0))
+    """Distances of every row of ``a`` to every row of ``b``, from the differences.
+
+    Taken from the differences (not |a|^2 + |b|^2 - 2ab, which rounds), so equal
+    vectors are exactly 0.0 apart and a document is exactly 0.0 from itself.
+    Documents are short: the (m, n, d) temporary stays small.
+    """
+    return np.sqrt(np.square(a[:, None, :] - b[None, :, :]).sum(axis=2))
 
 
 def word_movers_distance(kv, document1, document2, norm=True):

@@ -11,7 +11,8 @@ import numpy as np
 from . import params as param_table
 from ._numba_cache import announce_training_compile
 from .encoded import EncodedCorpus
-from .errors import InputFileError, ParameterError, VocabularyError
+from .errors import (InputFileError, ObjectiveError, ParameterError, VocabularyError,
+                     WrongKindOfFileError)
 from .fileio import atomic_output
 from .huffman import build_huffman
 from .model_state import (check_finite, check_huffman, check_lockf, check_matrix, check_tables,
@@ -90,7 +91,7 @@ def _not_a_model(path, err):
     elif head.startswith(b"PK"):
         what = "a damaged or truncated zip archive"
     elif head[:1] == b"\x80":
-        what = "a Python pickle (as gensim saves its models), which numbaw2v never reads"
+        what = "a Python pickle of a protocol numbaw2v does not read (gensim models use 2 to 5)"
     elif head.startswith(b"\x93NUMPY"):
         what = "a single NumPy array"
     elif not head:
@@ -99,6 +100,31 @@ def _not_a_model(path, err):
         what = "not a zip archive"
     return (f"not a numbaw2v model file: it is {what}; numbaw2v models are the archives "
             "written by Word2Vec.save")
+
+
+class _ClassOnly(classmethod):
+    """A classmethod that refuses to be called on an instance (``model.load(path)``).
+
+    ``model.load(path)`` would return a new model and leave ``model`` as it was,
+    which reads like it loads into ``model``; gensim refuses it with
+    AttributeError, and so does this.
+    """
+
+    def __get__(self, instance, owner=None):
+        if instance is not None:
+            raise AttributeError(f"{self.__func__.__name__} is called on the class, not on a "
+                                 f"model: model = {owner.__name__}.{self.__func__.__name__}"
+                                 "(path) returns a new model")
+        return super().__get__(instance, owner)
+
+
+def _is_vectors_file(path):
+    """Whether ``path`` is an archive written by KeyedVectors.save (numbaw2v's vectors format)."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            return {"vectors", "keys_utf8"} <= set(getattr(z, "files", ()))
+    except Exception:       # any unreadable file is simply not one
+        return False
 
 
 def _fingerprint(sentences):
@@ -136,6 +162,11 @@ class Word2Vec:
             setattr(self, name, value)
         if self.alpha is None:
             self.alpha = 0.025 if self.sg else 0.05
+        if self.hs and self.negative:
+            logger.warning("hs=1 with negative=%d: every word trains both objectives, "
+                           "hierarchical softmax and negative sampling (slower; one of them "
+                           "is usually enough)", self.negative)
+        self.min_alpha_yet_reached = self.alpha     # the lowest learning rate trained with
         self.vocab = None
         self.wv = None
         self.syn1neg = None     # negative sampling's output rows (None when negative=0)
@@ -489,7 +520,18 @@ class Word2Vec:
         word (new rows zero, as gensim grows it).
         """
         self.huffman = build_huffman(self.vocab.counts) if self.hs else None
+        self._share_hs_paths()
         return self.huffman
+
+    def _share_hs_paths(self):
+        """Each word's Huffman code and inner nodes as gensim shows them:
+        ``wv.get_vecattr(word, 'code')`` and ``'point'`` (when hs=1)."""
+        wv, tree = getattr(self, "wv", None), self.huffman
+        if wv is None or tree is None or len(wv) != tree.code_lens.shape[0]:
+            return
+        ends = tree.code_lens.tolist()
+        wv.expandos["code"] = _ragged_rows(tree.codes, ends)
+        wv.expandos["point"] = _ragged_rows(tree.points, ends)
 
     def _make_wv(self, W_in, keys=None, counts=None):
         from .vectors import KeyedVectors
@@ -498,6 +540,7 @@ class Word2Vec:
         self.wv = self._own_wv = KeyedVectors(W_in, keys, counts)
         # gensim's lock factors: 1 trains a row, 0 freezes it (a length-1 array applies to all)
         self.wv.vectors_lockf = np.ones(len(keys), dtype=np.float32)
+        self._share_hs_paths()
 
     def _checked_weights(self):
         """The Weights record, after checking every array against the vocabulary.
@@ -582,6 +625,11 @@ class Word2Vec:
         if compute_loss is not None:
             self.compute_loss = param_table.BY_NAME["compute_loss"].check(compute_loss)
         callbacks = param_table.BY_NAME["callbacks"].check(callbacks)
+        reached = getattr(self, "min_alpha_yet_reached", alpha)
+        if alpha > reached:
+            logger.warning("train() starts at alpha=%g, above the %g that earlier training "
+                           "already came down to: unless you mean to, pass start_alpha and "
+                           "end_alpha to continue the schedule", alpha, reached)
         weights = self._checked_weights()
         corpus = self._encode(corpus_iterable, corpus_file)
         config = make_config(self.sg, self.cbow_mean, self.window, self.shrink_windows,
@@ -602,6 +650,8 @@ class Word2Vec:
         result = run_epochs(weights, corpus, config, tables, epochs, self.workers,
                             self.progress, notify, chunk_words=self.batch_words)
         self.wv.vectors_changed()
+        done = result.raw_words / max(1.0, corpus.n_words * epochs)   # share of the schedule
+        self.min_alpha_yet_reached = min(reached, alpha - (alpha - min_alpha) * min(done, 1.0))
         self.interrupted = result.interrupted
         self.stop_signal = result.stop_signal
         self.train_seconds = result.seconds
@@ -639,7 +689,7 @@ class Word2Vec:
         if self.vocab is None or self.wv is None:
             raise VocabularyError("you must first build vocabulary before scoring new data")
         if not self.hs:
-            raise ParameterError("score() needs a model trained with hierarchical softmax "
+            raise ObjectiveError("score() needs a model trained with hierarchical softmax "
                                  "(hs=1; gensim implements score for hs only), this model "
                                  f"has hs=0, negative={self.negative}")
         total_sentences = _count_arg("total_sentences", total_sentences)
@@ -687,7 +737,7 @@ class Word2Vec:
         None returned.
         """
         if not self.negative:
-            raise ParameterError("predict_output_word() needs negative sampling (negative > 0; "
+            raise ObjectiveError("predict_output_word() needs negative sampling (negative > 0; "
                                  "gensim implements it for negative sampling only), this "
                                  f"model has negative=0, hs={int(self.hs)}")
         if self.vocab is None or self.wv is None or self.syn1neg is None:
@@ -696,8 +746,8 @@ class Word2Vec:
         topn = _count_arg("topn", topn)
         rows = [self.wv.get_index(w) for w in context_words_list if w in self.wv]
         if not rows:
-            logger.warning("All the input context words are out-of-vocabulary for the "
-                           "current model.")
+            logger.warning("predict_output_word(): none of the context words is in the "
+                           "vocabulary")
             return None
         h = self.wv.vectors[rows].sum(axis=0, dtype=np.float32)
         if self.cbow_mean:
@@ -711,8 +761,14 @@ class Word2Vec:
         return [(keys[i], float(prob[i])) for i in top]
 
     # ------------------------------------------------------------------ persistence
-    def save(self, path):
-        """Save the whole model (both weight matrices, vocabulary, parameters) atomically."""
+    def save(self, path, separately=None, sep_limit=None):
+        """Save the whole model (both weight matrices, vocabulary, parameters) atomically.
+
+        The file is a NumPy ``.npz`` archive read without pickle. gensim's
+        ``separately``/``sep_limit`` choose which arrays go to separate files so that
+        ``load(mmap=...)`` can map them; here every array is stored uncompressed in
+        the archive, where ``load(mmap=...)`` maps it, so they need not change anything.
+        """
         if self.vocab is None:
             raise VocabularyError("nothing to save: the model has no vocabulary yet")
         outputs = self._output_matrices()
@@ -733,10 +789,19 @@ class Word2Vec:
                      counts=self.vocab.counts, vectors=self.wv.vectors,
                      vectors_lockf=lockf, **dict(outputs))
 
-    @classmethod
-    def load(cls, path):
-        """Load a model written by ``save``; training can continue."""
+    @_ClassOnly
+    def load(cls, path, mmap=None):
+        """Load a model written by ``save``, or by gensim's ``save``; training can continue.
+
+        A gensim model (0.12 to 4.x) is read without gensim and without running code
+        from its pickle (see :mod:`numbaw2v.gensim_load`). ``mmap`` is ``np.load``'s
+        ``mmap_mode``: ``'r'`` maps the weight matrices read-only (queries work,
+        training refuses to write into them), ``'c'`` copy-on-write, ``'r+'`` in place.
+        """
         path = os.fspath(path)
+        from .gensim_load import is_gensim_pickle, load_word2vec
+        if is_gensim_pickle(path):
+            return load_word2vec(path, cls, mmap=mmap)
         try:
             with np.load(path, allow_pickle=False) as z:
                 missing = [k for k in _ARRAYS if k not in getattr(z, "files", ())]
@@ -744,19 +809,28 @@ class Word2Vec:
                     raise KeyError(missing[0])
                 meta = json.loads(str(z["meta"]))
                 keys, counts = z["keys"], z["counts"]
-                vectors = z["vectors"]
                 params = meta.get("params", {}) if isinstance(meta, dict) else {}
-                outputs = {}
-                for name, on in (("syn1neg", params.get("negative", 5)),
-                                 ("syn1", params.get("hs", 0))):
-                    if on:
-                        outputs[name] = z[name]      # KeyError: the array is missing
+                wanted = ["vectors"] + [name for name, on in (
+                    ("syn1neg", params.get("negative", 5)), ("syn1", params.get("hs", 0))) if on]
+                if mmap is None:
+                    arrays = {name: z[name] for name in wanted}   # KeyError: the array is missing
+                else:
+                    from .formats import map_npz_member
+                    arrays = {name: map_npz_member(path, name, mmap) for name in wanted}
+                vectors = arrays.pop("vectors")
+                outputs = arrays
                 lockf = z["vectors_lockf"] if "vectors_lockf" in z.files else None
         except FileNotFoundError:
             raise FileNotFoundError(f"{path}: no such file") from None
         except IsADirectoryError:
             raise InputFileError(path, "is a directory, not a numbaw2v model file") from None
-        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as e:
+        except KeyError as e:
+            if _is_vectors_file(path):
+                raise WrongKindOfFileError(path, "holds vectors (written by KeyedVectors.save), "
+                                                 "not a model: load it with "
+                                                 "KeyedVectors.load") from None
+            raise InputFileError(path, _not_a_model(path, e)) from None
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:
             raise InputFileError(path, _not_a_model(path, e)) from None
         if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
             found = meta.get("format") if isinstance(meta, dict) else None
@@ -782,6 +856,22 @@ class Word2Vec:
         if lockf is not None:
             model.wv.vectors_lockf = np.array(lockf, dtype=np.float32)
         return model
+
+    @property
+    def cum_table(self):
+        """gensim's view of the negative-sampling distribution (read-only, for inspection).
+
+        uint32[V]: the running sum of count ** ns_exponent, scaled so that the last
+        entry is 2**31 - 1. numbaw2v draws negatives from an alias table of the same
+        distribution (``vocab``), not from this table.
+        """
+        if self.vocab is None:
+            return None
+        weights = np.asarray(self.vocab.counts, dtype=np.float64) ** float(self.ns_exponent)
+        if weights.size == 0:
+            return np.zeros(0, dtype=np.uint32)
+        running = np.cumsum(weights)
+        return np.round(running / running[-1] * (2 ** 31 - 1)).astype(np.uint32)
 
     def __repr__(self):
         kind = "skip-gram" if self.sg else "CBOW"
@@ -818,3 +908,11 @@ def _grown(rows, n):
     """``rows`` followed by zero rows up to ``n`` rows (new output rows start at zero)."""
     extra = np.zeros((n - rows.shape[0], rows.shape[1]), dtype=np.float32)
     return np.ascontiguousarray(np.vstack([rows, extra]))
+
+
+def _ragged_rows(matrix, lengths):
+    """Object array whose item i is ``matrix[i, :lengths[i]]`` (one entry per word type)."""
+    rows = np.empty(len(lengths), dtype=object)
+    for i, n in enumerate(lengths):      # item by item: equal lengths must not broadcast
+        rows[i] = matrix[i, :n]
+    return rows

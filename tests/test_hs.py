@@ -11,7 +11,7 @@ from hypothesis.extra import numpy as hnp
 from reference import ref_huffman, ref_hs_loss, ref_hs_update, ref_score_sentence
 
 from numbaw2v import Word2Vec, demo
-from numbaw2v.errors import ModelStateError, ParameterError
+from numbaw2v.errors import ModelStateError, ObjectiveError, ParameterError
 from numbaw2v.huffman import build_huffman, word_path
 from numbaw2v.kernels.hs import hs_log_prob, hs_update, score_sentences
 
@@ -167,10 +167,10 @@ def test_no_objective_is_refused():
 
 def test_score_and_predict_need_their_objective():
     ns = Word2Vec(_toy(), **SMALL)
-    with pytest.raises(ParameterError, match="hs=1"):
+    with pytest.raises(ObjectiveError, match="hs=1"):      # a RuntimeError, as in gensim
         ns.score([["w1", "w2"]])
     hs = Word2Vec(_toy(), hs=1, negative=0, **SMALL)
-    with pytest.raises(ParameterError, match="negative > 0"):
+    with pytest.raises(RuntimeError, match="negative > 0"):
         hs.predict_output_word(["w1"])
     with pytest.raises(ParameterError, match="total_sentences must be an integer >= 0"):
         hs.score([["w1"]], total_sentences=-1)
@@ -301,3 +301,13 @@ def test_only_unlocked_rows_move(lockf):
     m.train(_toy(), total_examples=m.corpus_count, epochs=1)
     moved = np.any(m.wv.vectors != before, axis=1)
     assert np.array_equal(moved, lockf != 0)
+
+
+def test_codes_and_points_are_per_word_attributes_as_in_gensim():
+    model = Word2Vec(_toy(), hs=1, negative=0, **SMALL)
+    tree = model.huffman
+    for i, word in enumerate(model.wv.index_to_key):
+        n = tree.code_lens[i]
+        np.testing.assert_array_equal(model.wv.get_vecattr(word, "code"), tree.codes[i, :n])
+        np.testing.assert_array_equal(model.wv.get_vecattr(word, "point"), tree.points[i, :n])
+    assert "code" not in Word2Vec(_toy(), **SMALL).wv.expandos

@@ -427,3 +427,28 @@ def test_corpus_file_dash_reads_standard_input(tmp_path):
                                                        "PYTHONPATH": root})
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["24", "800"]
+
+
+def test_cum_table_is_gensims_running_sum_of_powered_counts():
+    model = Word2Vec([["a"] * 9 + ["b"] * 4 + ["c"]], vector_size=4, min_count=1, epochs=1,
+                     workers=1, progress=False)
+    weights = np.array([9, 4, 1], dtype=float) ** 0.75
+    expected = [round(x) for x in np.cumsum(weights) / weights.sum() * (2 ** 31 - 1)]
+    assert model.cum_table.dtype == np.uint32 and model.cum_table.tolist() == expected
+
+
+def test_alpha_rising_again_and_both_objectives_are_logged(caplog):
+    sents = [["a", "b", "c", "d"] * 5] * 10
+    with caplog.at_level("WARNING", logger="numbaw2v"):
+        model = Word2Vec(sents, vector_size=4, min_count=1, epochs=1, workers=1,
+                         progress=False, hs=1, negative=2)
+    assert "both objectives" in caplog.text
+    assert model.min_alpha_yet_reached == pytest.approx(model.min_alpha)
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="numbaw2v"):
+        model.train(sents, total_examples=len(sents), epochs=1,
+                    start_alpha=model.min_alpha, end_alpha=model.min_alpha)
+    assert "alpha" not in caplog.text
+    with caplog.at_level("WARNING", logger="numbaw2v"):
+        model.train(sents, total_examples=len(sents), epochs=1)
+    assert "above the" in caplog.text
