@@ -440,7 +440,8 @@ def ref_alias_draw(prob, alias, s):
 
 
 def ref_sigmoid_grad(f, label, alpha):
-    """alpha * (label - sigmoid(f)), sigmoid interpolated between 1001 exact values; 0 when saturated."""
+    """alpha * (label - sigmoid(f)), sigmoid interpolated between 1001 exact values;
+    0 when saturated."""
     if f >= REF_MAX_EXP or f <= -REF_MAX_EXP:
         return 0.0
     per_bin = REF_SIGMOID_BINS / (2 * REF_MAX_EXP)
