@@ -5,7 +5,7 @@ import random
 import numpy as np
 import pytest
 from helpers import numeric_grad
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from reference import ref_huffman, ref_hs_loss, ref_hs_update, ref_score_sentence
@@ -52,13 +52,14 @@ def test_hs_update_equals_twin(seed, V, d, word, scale, alpha, spread):
 @settings(deadline=None, max_examples=20)
 @given(seed=st.integers(0, 2 ** 32 - 1), V=st.integers(2, 30), d=st.integers(1, 8),
        word=st.integers(0, 29), scale=st.sampled_from([1.0, 0.25]))
+@example(seed=95, V=13, d=8, word=0, scale=0.25)    # once lost to float32 rounding at alpha 1e-3
 def test_hs_gradient_by_finite_differences(seed, V, d, word, scale):
     """neu1e = -alpha dL/dh and the row steps = -alpha dL/dsyn1, L = -log P(word | h)."""
     tree, syn1, h = _problem(seed, V, d, spread=0.3)
     word %= V
     n = tree.code_lens[word]
     code, point = tree.codes[word][:n], tree.points[word][:n]
-    alpha = 1e-3
+    alpha = 0.1     # steps well above float32 rounding of the rows (each step is linear in alpha)
     h64, syn64 = h.astype(np.float64), syn1.astype(np.float64)
     grad_h = numeric_grad(lambda: ref_hs_loss(h64, scale, syn64, code, point), h64)
     grad_syn = numeric_grad(lambda: ref_hs_loss(h64, scale, syn64, code, point), syn64)
