@@ -1,0 +1,48 @@
+"""Merging the row deltas the partitions send back after a round.
+
+A delta is (rows int32[k], values float32[k, d]) for each matrix: the rows a
+partition's training changed and by how much. Three rules:
+
+- ``"mean"``: plain averaging over all P partitions (what periodic model
+  averaging does): a row touched by one partition moves by 1/P of its update;
+- ``"touched"``: each row averaged over the partitions that touched it;
+- ``"sum"``: the deltas added, as if the partitions' updates had been applied
+  one after the other from the same starting point (asynchronous SGD with a
+  staleness of one round).
+
+bench/distributed.py compares them; the default is chosen from its numbers.
+"""
+import numpy as np
+
+RULES = ("sum", "touched", "mean")
+DEFAULT_RULE = "sum"
+
+
+def merge_rows(deltas, rule, n_parts):
+    """Merge [(rows, values), ...] into (rows, summed values scaled by the rule)."""
+    if rule not in RULES:
+        raise ValueError(f"merge must be one of {', '.join(RULES)}, got {rule!r}")
+    deltas = [(r, v) for r, v in deltas if r.shape[0]]
+    if not deltas:
+        return np.empty(0, dtype=np.int32), None
+    rows = np.concatenate([r for r, _ in deltas])
+    values = np.concatenate([v for _, v in deltas])
+    order = np.argsort(rows, kind="stable")          # ties stay in partition order
+    rows, values = rows[order], values[order]
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    total = np.add.reduceat(values, starts, axis=0)
+    uniq = rows[starts]
+    if rule == "mean":
+        total /= np.float32(n_parts)
+    elif rule == "touched":
+        touched = np.diff(np.r_[starts, rows.shape[0]]).astype(np.float32)
+        total /= touched[:, None]
+    return uniq.astype(np.int32), total
+
+
+def apply_merged(W, rows, values):
+    """Add merged values to W's rows in place; returns the new rows (what goes to workers)."""
+    if rows.shape[0] == 0:
+        return np.empty((0, W.shape[1]), dtype=W.dtype)
+    W[rows] += values
+    return W[rows]
