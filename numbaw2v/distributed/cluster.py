@@ -27,7 +27,7 @@ def connect(scheduler):
         if n < 1:
             raise ParameterError(f"--scheduler local:N needs N >= 1, got {scheduler!r}")
         with LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                          dashboard_address=None) as cluster, Client(cluster) as client:
+                          dashboard_address=":0") as cluster, Client(cluster) as client:
             yield client
         return
     if "://" not in scheduler and not re.match(r"^[\w.\-]+:\d+$", scheduler):
