@@ -57,7 +57,7 @@ def _write_corpus(fs_root, opener):
 
 def test_memory_urls_scan_like_one_machine(tmp_path):
     """memory:// shards (split by bytes) scan to the same counts as local files, in order."""
-    mem = _write_corpus("memory://nw2v-test", lambda n: fsspec.open(n, "wb"))
+    _write_corpus("memory://nw2v-test", lambda n: fsspec.open(n, "wb"))
     local = _write_corpus(str(tmp_path), lambda n: open(n, "wb"))
     groups = shards.plan(["memory://nw2v-test/part*"], partitions=3, pieces_per_partition=3)
     assert sum(len(g) for g in groups) > 3            # plain files were split by bytes
