@@ -30,8 +30,10 @@ import time
 
 import numpy as np
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+# this file's name would shadow the ``distributed`` package: drop bench/ from the path
+sys.path[:] = [ROOT] + [p for p in sys.path if os.path.abspath(p or ".") != HERE]
 SHARED = os.path.normpath(os.path.join(ROOT, "..", "shared"))
 CORPUS = os.path.join(SHARED, "corpora", "gutenberg-dev.txt.gz")
 ANALOGIES = os.path.join(SHARED, "eval", "questions-words.txt")
@@ -87,7 +89,8 @@ def run_cluster(paths, params, n_workers, round_words, merge_rule, warm):
     import numbaw2v.distributed as nd
     with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
                       dashboard_address=":0") as cluster, Client(cluster) as client:
-        nd.train(client, warm, **dict(params, epochs=1, min_count=1, progress=False))
+        nd.train(client, warm, partitions=n_workers,      # every worker loads the kernels
+                 **dict(params, epochs=1, min_count=1, progress=False))
         t0 = time.perf_counter()
         model = nd.train(client, paths, round_words=round_words, merge_rule=merge_rule,
                          **dict(params, workers=1, progress=False))

@@ -25,17 +25,16 @@ def merge_rows(deltas, rule, n_parts):
     deltas = [(r, v) for r, v in deltas if r.shape[0]]
     if not deltas:
         return np.empty(0, dtype=np.int32), None
-    rows = np.concatenate([r for r, _ in deltas])
-    values = np.concatenate([v for _, v in deltas])
-    order = np.argsort(rows, kind="stable")          # ties stay in partition order
-    rows, values = rows[order], values[order]
-    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-    total = np.add.reduceat(values, starts, axis=0)
-    uniq = rows[starts]
+    uniq = np.unique(np.concatenate([r for r, _ in deltas]))
+    total = np.zeros((uniq.shape[0], deltas[0][1].shape[1]), dtype=np.float32)
+    touched = np.zeros(uniq.shape[0], dtype=np.float32)
+    for rows, values in deltas:             # in partition order; a partition's rows are unique
+        at = np.searchsorted(uniq, rows)
+        total[at] += values
+        touched[at] += 1
     if rule == "mean":
         total /= np.float32(n_parts)
     elif rule == "touched":
-        touched = np.diff(np.r_[starts, rows.shape[0]]).astype(np.float32)
         total /= touched[:, None]
     return uniq.astype(np.int32), total
 
