@@ -70,7 +70,7 @@ def train(client, corpus_file, *, checkpoint_dir=None, checkpoint_every=60.0,
     The corpus is cut into ``partitions`` parts (default: one per Dask worker at
     the start). Training runs in synchronous rounds of about ``round_words`` words
     over all partitions; deltas are merged by ``merge_rule`` (``"sum"``,
-    ``"touched"`` or ``"mean"``, see ``numbaw2v.distributed.merge``). With
+    ``"touched"``, ``"mean"`` or ``"split"``, see ``numbaw2v.distributed.merge``). With
     ``checkpoint_dir`` the model is saved there after a round when
     ``checkpoint_every`` seconds have passed since the last save (0: every round)
     and at the end of each epoch, and a run with the same plan resumes from it.
@@ -162,9 +162,10 @@ def train(client, corpus_file, *, checkpoint_dir=None, checkpoint_every=60.0,
             del futures
             tm = time.perf_counter()
             rows_in, vals_in = merge.merge_rows([(r["rows_in"], r["d_in"]) for r in results],
-                                                merge_rule, len(groups))
+                                                merge.rule_for(merge_rule, "in"), len(groups))
             rows_out, vals_out = merge.merge_rows([(r["rows_out"], r["d_out"]) for r in results],
-                                                  merge_rule, len(groups))
+                                                  merge.rule_for(merge_rule, "out"),
+                                                  len(groups))
             new_in = merge.apply_merged(W_in, rows_in, vals_in)
             new_out = merge.apply_merged(W_out, rows_out, vals_out)
             update = (g + 1, rows_in, new_in, rows_out, new_out)
