@@ -112,6 +112,7 @@ def test_schedule_learning_rate_positions_follow_the_run():
 
 
 @pytest.mark.parametrize("rule,expect", [
+    ("sqrt", [[3.0 / 2 ** 0.5], [4.0], [5.0]]),
     ("sum", [[3.0], [4.0], [5.0]]),
     ("mean", [[1.5], [2.0], [2.5]]),
     ("touched", [[1.5], [4.0], [5.0]]),

@@ -70,7 +70,7 @@ def train(client, corpus_file, *, checkpoint_dir=None, checkpoint_every=60.0,
     The corpus is cut into ``partitions`` parts (default: one per Dask worker at
     the start). Training runs in synchronous rounds of about ``round_words`` words
     over all partitions; deltas are merged by ``merge_rule`` (``"sum"``,
-    ``"touched"``, ``"mean"`` or ``"split"``, see ``numbaw2v.distributed.merge``). With
+    ``"sqrt"``, ``"touched"``, ``"mean"`` or ``"split"``, see ``numbaw2v.distributed.merge``). With
     ``checkpoint_dir`` the model is saved there after a round when
     ``checkpoint_every`` seconds have passed since the last save (0: every round)
     and at the end of each epoch, and a run with the same plan resumes from it.

@@ -1,7 +1,7 @@
 """Merging the row deltas the partitions send back after a round.
 
 A delta is (rows int32[k], values float32[k, d]) for each matrix: the rows a
-partition's training changed and by how much. Four rules:
+partition's training changed and by how much. Five rules:
 
 - ``"mean"``: plain averaging over all P partitions (what periodic model
   averaging does): a row touched by one partition moves by 1/P of its update;
@@ -9,20 +9,22 @@ partition's training changed and by how much. Four rules:
 - ``"sum"``: the deltas added, as if the partitions' updates had been applied
   one after the other from the same starting point (asynchronous SGD with a
   staleness of one round);
+- ``"sqrt"``: the sum divided by the square root of the number of partitions that
+  touched the row (between ``"sum"`` and ``"touched"``);
 - ``"split"``: ``"sum"`` for the input vectors (W_in) and ``"touched"`` for the
   output rows (W_out), whose frequent rows every partition moves (as centres and
   as negatives).
 
-bench/distributed.py compares them. The default is "touched": in the measurements
-(5 M words of gutenberg-dev, 2 epochs, CBOW) "sum" matched one machine with 2 workers
-but collapsed with 4 (analogy 0.002), while "touched" lost quality gradually
-(0.077 at 2, 0.049 at 4, against 0.100 on one machine): a safe default, not yet
-single-machine quality.
+bench/distributed.py compares them. The default is "sqrt": on 5 M words of
+gutenberg-dev (2 epochs, CBOW; one machine: analogy 0.100, WS-353 0.242) "sum" matched
+one machine with 2 workers (0.100/0.229) but collapsed with 4 (0.002/0.044); "touched"
+and "mean" never diverged but fell to 0.049/0.040 with 4; "sqrt" gave 0.091/0.178
+with 2 and 0.079/0.149 with 4, the best of the rules that stay stable.
 """
 import numpy as np
 
-RULES = ("sum", "touched", "mean", "split")
-DEFAULT_RULE = "touched"
+RULES = ("sum", "touched", "mean", "split", "sqrt")
+DEFAULT_RULE = "sqrt"
 
 
 def rule_for(rule, matrix):
@@ -50,6 +52,8 @@ def merge_rows(deltas, rule, n_parts):
         total /= np.float32(n_parts)
     elif rule == "touched":
         total /= touched[:, None]
+    elif rule == "sqrt":
+        total /= np.sqrt(touched)[:, None]
     return uniq.astype(np.int32), total
 
 
