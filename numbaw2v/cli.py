@@ -128,8 +128,14 @@ def cmd_train(args):
     from numbaw2v.word2vec import Word2Vec
     _check_output(args.output, allow_model=True)
     from numbaw2v.params import kwargs_from_args
-    model = Word2Vec(corpus_file=list(args.corpus), **kwargs_from_args(args),
-                     progress=False if args.no_progress else None)
+    progress = False if args.no_progress else None
+    if args.checkpoint_dir and not args.scheduler:
+        raise CommandError("--checkpoint-dir needs --scheduler (it is for distributed runs)")
+    if args.scheduler:
+        model = _train_on_cluster(args, kwargs_from_args(args), progress)
+    else:
+        model = Word2Vec(corpus_file=list(args.corpus), **kwargs_from_args(args),
+                         progress=progress)
     if args.output.endswith(MODEL_EXT):
         model.save(args.output)
     else:
@@ -143,6 +149,17 @@ def cmd_train(args):
               "trained vectors", file=sys.stderr)
         return 128 + int(signal.Signals[how])
     return 0
+
+
+def _train_on_cluster(args, kwargs, progress):
+    """``train --scheduler``: data-parallel training on a Dask cluster (numbaw2v.distributed)."""
+    try:
+        from numbaw2v.distributed import connect, train
+    except ImportError:
+        raise CommandError("--scheduler needs Dask: pip install 'numbaw2v[distributed]'") from None
+    with connect(args.scheduler) as client:
+        return train(client, list(args.corpus), checkpoint_dir=args.checkpoint_dir,
+                     progress=progress, **kwargs)
 
 
 # ---------------------------------------------------------------------- demo
@@ -307,6 +324,12 @@ def _add_train(sub, common):
     from numbaw2v.params import add_arguments
     add_arguments(p)      # one flag per Word2Vec parameter, from numbaw2v/params.py
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="train on a Dask cluster: its scheduler (tcp://HOST:8786), or local:N for "
+                        "N local worker processes (needs numbaw2v[distributed])")
+    p.add_argument("--checkpoint-dir", default=None, metavar="DIR",
+                   help="with --scheduler: save the model there during training and resume "
+                        "from it")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("demo", parents=[common],

@@ -1,0 +1,190 @@
+"""What runs on a Dask worker: counting, encoding and training one partition's slice.
+
+Every task is a pure function of its arguments (pieces, vocabulary, model
+version, round, seed): the module-level ``_RUNS`` is only a cache, so Dask can
+rerun a task on any worker after a loss and get the same result.
+
+- ``count_task`` scans a partition's pieces once into provisional ids (kept,
+  spilled to a temporary file past ``corpus_memory_limit``) and returns its
+  word counts for the vocabulary's tree reduction.
+- ``encode_task`` maps them to the run's word ids: an ``EncodedCorpus`` in the
+  worker's memory or local temporary storage, reused by every round and epoch,
+  so the text is read once per run (a worker that replaces a lost one reads
+  its pieces again).
+- ``round_task`` brings the worker's replica of the model to the round's
+  version (from the broadcast row updates, or from the epoch's snapshot), trains
+  the slice with the engine's Hogwild kernels (``training.train_words``) on a
+  copy, and returns the changed rows as deltas.
+"""
+import threading
+import time
+
+import numba
+import numpy as np
+
+from ..encoded import EncodedCorpus
+from ..text import ByteTypeTable, IdSink, Scan, _decode_types, _removed_on_error
+from ..training import make_block, make_tables, make_weights, resolve_workers, train_words
+from ..kernels.records import TrainConfig
+from ..vocab import Vocab
+from .shards import piece_blocks
+
+_RUNS = {}                       # run id -> per-process cache (see _run)
+_LOCK = threading.Lock()         # one task of a run trains at a time in a process
+
+
+def _run(run_id):
+    return _RUNS.setdefault(run_id, {"scans": {}, "corpora": {}, "vocab": None,
+                                     "replica": None})
+
+
+def forget(run_id):
+    """Drop a run's cached state in this process (called on every worker at the end)."""
+    state = _RUNS.pop(run_id, None)
+    if state:
+        for scan in state["scans"].values():
+            scan.close()
+        for corpus in state["corpora"].values():
+            corpus.close()
+    return True
+
+
+# ------------------------------------------------------------------ counting and encoding
+def scan_pieces(pieces, memory_budget_bytes):
+    """One pass over a partition's pieces -> Scan; each piece ends its last sentence."""
+    table = ByteTypeTable()
+    sink = IdSink(memory_budget_bytes)
+    lengths = []
+    with _removed_on_error(sink):
+        for piece in pieces:
+            pending = 0
+            for block in piece_blocks(piece):
+                ids, done, pending = table.tokenize(block, pending)
+                sink.append(ids)
+                lengths.append(done)
+            lengths.append(np.array([pending], dtype=np.int64))
+    counts = table.counts[: table.n_types].copy()
+    keys, counts, merge, bad = _decode_types(table.types(), counts)
+    lengths = np.concatenate(lengths) if lengths else np.zeros(0, dtype=np.int64)
+    return Scan(keys, counts, sink, lengths, bad, merge)
+
+
+def count_task(run_id, part, pieces, memory_budget_bytes):
+    """Scan partition ``part`` and keep its ids here; return its counts for the merge."""
+    scan = scan_pieces(pieces, memory_budget_bytes)
+    with _LOCK:
+        old = _run(run_id)["scans"].pop(part, None)
+        if old is not None:
+            old.close()
+        _run(run_id)["scans"][part] = scan
+    return {"types": scan.types, "counts": scan.counts, "words": scan.total_words,
+            "sentences": int(np.count_nonzero(scan.sentence_lengths)),
+            "undecodable": scan.undecodable}
+
+
+def _vocab(state, vocab_data):
+    if state["vocab"] is None:
+        keys, counts, sample, ns_exponent = vocab_data
+        state["vocab"] = Vocab(keys, counts, sample, ns_exponent)
+        state["tables"] = make_tables(state["vocab"])
+    return state["vocab"]
+
+
+def _encoded(run_id, part, pieces, vocab_data, memory_budget_bytes):
+    """The partition's EncodedCorpus: cached, or from its kept scan, or scanned again."""
+    state = _run(run_id)
+    corpus = state["corpora"].get(part)
+    if corpus is not None:
+        return corpus
+    vocab = _vocab(state, vocab_data)
+    scan = state["scans"].pop(part, None) or scan_pieces(pieces, memory_budget_bytes)
+    index = vocab.key_to_index
+    mapping = np.fromiter((index.get(t, -1) for t in scan.types), dtype=np.int32,
+                          count=len(scan.types))        # a loop over word types
+    corpus = EncodedCorpus.from_scan(scan, mapping, memory_budget_bytes)
+    state["corpora"][part] = corpus
+    return corpus
+
+
+def encode_task(run_id, part, pieces, vocab_data, memory_budget_bytes):
+    """Encode partition ``part`` with the run's vocabulary; return its size."""
+    with _LOCK:
+        corpus = _encoded(run_id, part, pieces, vocab_data, memory_budget_bytes)
+        return {"words": corpus.n_words, "raw": corpus.raw_words}
+
+
+# ------------------------------------------------------------------ the model replica
+def _replica(state, session, version, snapshot, updates):
+    """The worker's (W_in, W_out) at ``version``: kept, brought forward, or from the snapshot.
+
+    ``snapshot`` is (version s, W_in, W_out); ``updates`` holds, for each
+    version v in s+1..``version``, (v, rows_in, new rows_in, rows_out, new rows_out).
+    A replica of another driver session (before a resume) is never reused.
+    """
+    rep = state["replica"]
+    if rep is None or rep[0] != session or not (snapshot[0] <= rep[1] <= version):
+        rep = (session, snapshot[0], snapshot[1].copy(), snapshot[2].copy())
+    _, have, W_in, W_out = rep
+    for v, rows_in, new_in, rows_out, new_out in updates:
+        if v > have:
+            if v != have + 1:
+                raise AssertionError(f"model update {v} after version {have}")
+            W_in[rows_in] = new_in
+            W_out[rows_out] = new_out
+            have = v
+    if have != version:
+        raise AssertionError(f"replica at version {have}, the round needs {version}")
+    state["replica"] = (session, have, W_in, W_out)
+    return W_in, W_out
+
+
+def _threads(threads):
+    if threads is not None:
+        return resolve_workers(threads)
+    try:
+        from distributed import get_worker
+        return resolve_workers(get_worker().state.nthreads)
+    except (ImportError, ValueError, AttributeError):
+        return resolve_workers(None)
+
+
+def _changed(before, after):
+    """(rows, after - before) of the rows that differ."""
+    rows = np.flatnonzero(np.any(after != before, axis=1)).astype(np.int32)
+    return rows, after[rows] - before[rows]
+
+
+def round_task(run_id, session, part, pieces, vocab_data, memory_budget_bytes, config, work,
+               version, snapshot, updates, threads):
+    """Train partition ``part``'s slice ``work`` (a rounds.Slice plus layout) from ``version``.
+
+    ``work`` is (slice, partition offset, partition size, chunk length, run words);
+    ``config`` the TrainConfig as a dict; ``session`` names the driver's session.
+    Returns the row deltas of both matrices and the slice's counts.
+    """
+    sl, offset, size, chunk, total = work
+    t0 = time.perf_counter()
+    with _LOCK:
+        state = _run(run_id)
+        corpus = _encoded(run_id, part, pieces, vocab_data, memory_budget_bytes)
+        W_in, W_out = _replica(state, session, version, snapshot, updates)
+        t_ready = time.perf_counter()
+        new_in, new_out = W_in.copy(), W_out.copy()
+        block = make_block(corpus.read(sl.lo, sl.hi), offset + sl.lo, offset + size,
+                           corpus.sentence_ends + offset, chunk)
+        old_threads = numba.get_num_threads()
+        numba.set_num_threads(_threads(threads))
+        try:
+            trained, loss = train_words(make_weights(new_in, new_out), block,
+                                        TrainConfig(**config),
+                                        state["tables"], sl.epoch, sl.words_before, total,
+                                        sl.first_chunk, sl.stop_chunk)
+        finally:
+            numba.set_num_threads(old_threads)
+        t_trained = time.perf_counter()
+        rows_in, d_in = _changed(W_in, new_in)
+        rows_out, d_out = _changed(W_out, new_out)
+    return {"part": part, "rows_in": rows_in, "d_in": d_in, "rows_out": rows_out,
+            "d_out": d_out, "trained": trained, "raw": sl.hi - sl.lo, "loss": loss,
+            "sync_seconds": t_ready - t0, "train_seconds": t_trained - t_ready,
+            "seconds": time.perf_counter() - t0}

@@ -1,0 +1,130 @@
+"""Shards, schedule and merge rules of numbaw2v.distributed (no cluster needed)."""
+import gzip
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+fsspec = pytest.importorskip("fsspec")
+
+from numbaw2v.distributed import merge, shards  # noqa: E402
+from numbaw2v.distributed.rounds import Schedule  # noqa: E402
+from numbaw2v.distributed.vocab_merge import merge_counts  # noqa: E402
+from numbaw2v.distributed.worker import scan_pieces  # noqa: E402
+from numbaw2v.text import scan_files  # noqa: E402
+
+LINES = st.lists(st.text(alphabet="ab \t", max_size=12), max_size=30)
+
+
+@settings(max_examples=150, deadline=None)
+@given(lines=LINES, final_newline=st.booleans(), cuts=st.lists(st.integers(0, 400), max_size=6))
+def test_byte_ranges_hand_out_every_line_once(tmp_path_factory, lines, final_newline, cuts):
+    """Any cut points: the ranges' lines, in order, are the file's lines."""
+    data = "\n".join(lines).encode() + (b"\n" if final_newline and lines else b"")
+    path = tmp_path_factory.mktemp("br") / "c.txt"
+    path.write_bytes(data)
+    points = sorted({0, len(data), *(c for c in cuts if c < len(data))})
+    parts = [shards.piece_bytes(shards.Piece(str(path), a, b, b - a))
+             for a, b in zip(points, points[1:])]
+    assert b"".join(parts) == data
+    start = 0
+    for (a, b), part in zip(zip(points, points[1:]), parts):
+        if part:                  # a range's text starts at a line start within it
+            assert a <= start < b
+            assert start == 0 or data[start - 1:start] == b"\n"
+        start += len(part)
+
+
+@pytest.mark.parametrize("size,parts", [(0, 3), (1, 3), (10, 3), (1000, 7), (5, 5)])
+def test_split_range_covers(size, parts):
+    ranges = shards.split_range(size, parts)
+    assert ranges[0][0] == 0 and ranges[-1][1] == size
+    assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:]))
+
+
+def _write_corpus(fs_root, opener):
+    text = [" ".join(f"w{(i * 7 + j) % 13}" for j in range(i % 9 + 1)) for i in range(400)]
+    files = []
+    for k in range(3):
+        chunk = ("\n".join(text[k * 130:(k + 1) * 130]) + "\n").encode()
+        name = f"{fs_root}/part{k}.txt" + (".gz" if k == 2 else "")
+        with opener(name) as f:
+            f.write(gzip.compress(chunk) if k == 2 else chunk)
+        files.append(name)
+    return files
+
+
+def test_memory_urls_scan_like_one_machine(tmp_path):
+    """memory:// shards (split by bytes) scan to the same counts as local files, in order."""
+    _write_corpus("memory://nw2v-test", lambda n: fsspec.open(n, "wb"))
+    local = _write_corpus(str(tmp_path), lambda n: open(n, "wb"))
+    groups = shards.plan(["memory://nw2v-test/part*"], partitions=3, pieces_per_partition=3)
+    assert sum(len(g) for g in groups) > 3            # plain files were split by bytes
+    assert all(p.url.startswith("memory://") for g in groups for p in g)
+    counts = [scan_pieces(g, 1 << 20) for g in groups]
+    parts = [{"types": s.types, "counts": s.counts, "words": s.total_words,
+              "sentences": int(np.count_nonzero(s.sentence_lengths)), "undecodable": 0}
+             for s in counts]
+    merged = parts[0]
+    for p in parts[1:]:
+        merged = merge_counts(merged, p)
+    one = scan_files(local, 1 << 20)
+    assert merged["types"] == one.types
+    assert np.array_equal(merged["counts"], one.counts)
+    assert merged["words"] == one.total_words
+    assert merged["sentences"] == int(np.count_nonzero(one.sentence_lengths))
+
+
+def test_missing_shard_is_named(tmp_path):
+    with pytest.raises(FileNotFoundError, match="nope"):
+        shards.expand([str(tmp_path / "nope*.txt")])
+
+
+@settings(max_examples=60, deadline=None)
+@given(sizes=st.lists(st.integers(0, 5000), min_size=1, max_size=5),
+       epochs=st.integers(1, 3), round_words=st.integers(1, 20000))
+def test_schedule_trains_every_chunk_once_per_epoch(sizes, epochs, round_words):
+    s = Schedule(sizes, epochs, round_words)
+    seen = {}
+    for g in range(s.rounds):
+        for sl in s.slices(g):
+            assert sl.lo < sl.hi <= s.sizes[sl.part]
+            for c in range(sl.first_chunk, sl.stop_chunk):
+                seen[(sl.epoch, c)] = seen.get((sl.epoch, c), 0) + 1
+    chunks = sum(s.chunks)
+    assert sorted(set(e for e, _ in seen)) == (list(range(epochs)) if s.n_words else [])
+    assert all(v == 1 for v in seen.values()) and len(seen) == chunks * epochs
+
+
+def test_schedule_learning_rate_positions_follow_the_run():
+    """Round r's first word of every partition sits at the run position of G[r]."""
+    s = Schedule([100_000, 50_000], 2, 30_000)
+    prev = -1
+    for g in range(s.rounds):
+        slices = s.slices(g)
+        starts = {sl.words_before + s.offsets[sl.part] + sl.lo for sl in slices}
+        assert len(starts) == 1
+        (start,) = starts
+        assert start > prev
+        prev = start
+    assert prev < s.total_words
+
+
+@pytest.mark.parametrize("rule,expect", [
+    ("sqrt", [[3.0 / 2 ** 0.5], [4.0], [5.0]]),
+    ("sum", [[3.0], [4.0], [5.0]]),
+    ("mean", [[1.5], [2.0], [2.5]]),
+    ("touched", [[1.5], [4.0], [5.0]]),
+])
+def test_merge_rules(rule, expect):
+    a = (np.array([0, 1], dtype=np.int32), np.array([[1.0], [4.0]], dtype=np.float32))
+    b = (np.array([2, 0], dtype=np.int32), np.array([[5.0], [2.0]], dtype=np.float32))
+    rows, vals = merge.merge_rows([a, b], rule, 2)
+    assert rows.tolist() == [0, 1, 2]
+    assert np.allclose(vals, expect)
+
+
+def test_merge_rule_is_checked():
+    with pytest.raises(ValueError, match="merge must be one of"):
+        merge.merge_rows([], "median", 2)
