@@ -140,7 +140,8 @@ def cmd_train(args):
         model.save(args.output)
     else:
         save_vectors(model.wv, args.output)
-    print(f"{args.output}: {len(model.wv)} words x {model.wv.vector_size} dimensions", file=sys.stderr)
+    print(f"{args.output}: {len(model.wv)} words x {model.wv.vector_size} dimensions",
+          file=sys.stderr)
     if getattr(model, "interrupted", False):
         # The engine's handler records the signal during training (model.stop_signal);
         # outside training the CLI's own handler does (_received).
@@ -315,11 +316,13 @@ _positive_int = int_at_least(1)
 
 
 def _add_train(sub, common):
-    p = sub.add_parser("train", parents=[common], help="train word vectors on text files or named corpora",
-                       description="Train CBOW or skip-gram word2vec. The output format follows OUT's "
-                                   "extension: .bin, .txt/.vec, .npz (KeyedVectors) or .nw2v (whole model).")
+    p = sub.add_parser(
+        "train", parents=[common], help="train word vectors on text files or named corpora",
+        description="Train CBOW or skip-gram word2vec. The output format follows OUT's "
+                    "extension: .bin, .txt/.vec, .npz (KeyedVectors) or .nw2v (whole model).")
     p.add_argument("corpus", nargs="+", metavar="CORPUS",
-                   help="text file (plain/.gz/.bz2/.xz, one sentence per line), glob or corpus name")
+                   help="text file (plain/.gz/.bz2/.xz, one sentence per line), glob or "
+                        "corpus name")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="where to write the result")
     from numbaw2v.params import add_arguments
     add_arguments(p)      # one flag per Word2Vec parameter, from numbaw2v/params.py
