@@ -22,7 +22,7 @@ VENV = os.path.join(ROOT, ".venv")
 BIN = os.path.join(VENV, "Scripts" if os.name == "nt" else "bin")
 PYTHON = os.path.join(BIN, "python")
 STAMP = os.path.join(VENV, ".numbaw2v-installed")
-EXTRAS = "[test,bench,plot,distributed]"
+EXTRAS = "[test,bench,plot,wmd,distributed]"
 SHARED_EVAL = os.path.join(ROOT, "..", "shared", "eval", "questions-words.txt")
 NEEDED = {"run": ("numpy", "numba", "tqdm"), "test": ("numpy", "numba", "tqdm", "pytest",
                                                       "hypothesis")}
