@@ -6,11 +6,17 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-
-import _stats
-import compare
-from _runner import parse_status, proc_status_kb
+BENCH = str(Path(__file__).resolve().parents[1] / "bench")
+# bench/ goes on the path only while its modules are imported: left there, its
+# distributed.py would shadow Dask's `distributed` package for every later test
+sys.path.insert(0, BENCH)
+try:
+    import _runner
+    import _stats
+    import compare
+    from _runner import parse_status, proc_status_kb
+finally:
+    sys.path.remove(BENCH)
 
 STATUS = """Name:\tpython
 VmPeak:\t  900000 kB
@@ -144,8 +150,6 @@ def test_runner_trains_each_system_on_a_tiny_corpus(system, tmp_path):
     if system == "gensim":
         pytest.importorskip("gensim")
     import json
-
-    import _runner
 
     corpus = tmp_path / "corpus.txt"
     corpus.write_text("the cat sat on the mat and the dog sat on the log\n" * 40)
