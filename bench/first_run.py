@@ -9,7 +9,9 @@ first with a fresh, empty ``NUMBA_CACHE_DIR`` (cold: every kernel compiles) and
 then again with that cache filled (warm). Each mode gets its own empty cache,
 so the skip-gram cold run does not profit from the CBOW one. Times are the
 wall clock of the whole process (interpreter start, imports and saving
-included), as a user sees them.
+included), as a user sees them, and the CPU seconds (user + system) of that
+process: on a shared machine the wall time grows with the load, the CPU time
+much less. The 1-minute load average is printed before each run.
 
 --kernels runs one more cold training per mode inside a child that listens to
 Numba's ``numba:compile`` events, and lists the functions that took the most
@@ -22,6 +24,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -52,17 +55,25 @@ def child_env(cache_dir):
     return env
 
 
+def children_cpu():
+    """CPU seconds (user + system) of the finished child processes so far."""
+    use = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return use.ru_utime + use.ru_stime
+
+
 def timed_train(mode, corpus, out, cache_dir):
-    """Wall seconds of one ``python -m numbaw2v train`` and its stderr (which holds the notice)."""
+    """Wall and CPU seconds of one ``python -m numbaw2v train`` and its stderr (the notice)."""
     cmd = [sys.executable, "-m", "numbaw2v", *TRAIN, "--sg", MODES[mode], "-o", str(out),
            str(corpus)]
+    cpu0 = children_cpu()
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, env=child_env(cache_dir), capture_output=True, text=True,
                           check=False)
     wall = time.perf_counter() - t0
+    cpu = children_cpu() - cpu0
     if proc.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr}")
-    return wall, proc.stderr
+    return wall, cpu, proc.stderr
 
 
 def kernel_times(mode, corpus, out, cache_dir):
@@ -102,9 +113,16 @@ def profile_child(mode, corpus, out):
     print(json.dumps(times))
 
 
+def load():
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+
+
 def table(rows):
-    lines = ["| mode | cold s (empty cache) | warm s | compile cost s |", "|---|---:|---:|---:|"]
-    lines += [f"| {m} | {c:.2f} | {w:.2f} | {c - w:.2f} |" for m, c, w in rows]
+    lines = ["| mode | cold wall s (empty cache) | cold CPU s | warm wall s | warm CPU s | "
+             "compile cost wall s | load avg (1 min) at start |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    lines += [f"| {m} | {c:.2f} | {cc:.2f} | {w:.2f} | {wc:.2f} | {c - w:.2f} | {ld:.1f} |"
+              for m, c, cc, w, wc, ld in rows]
     return "\n".join(lines)
 
 
@@ -148,11 +166,15 @@ def main(argv=None):
         write_corpus(corpus, args.words)
         for mode in args.modes:
             cache = Path(work) / f"cache-{mode}"
-            cold, notice = timed_train(mode, corpus, Path(work) / "out.bin", cache)
-            warm, _ = timed_train(mode, corpus, Path(work) / "out.bin", cache)
-            rows.append((mode, cold, warm))
-            print(f"{mode}: cold {cold:.2f} s, warm {warm:.2f} s; notice printed: "
-                  f"{'compiling numbaw2v kernels' in notice}", file=sys.stderr, flush=True)
+            start_load = load()
+            cold, cold_cpu, notice = timed_train(mode, corpus, Path(work) / "out.bin", cache)
+            warm, warm_cpu, again = timed_train(mode, corpus, Path(work) / "out.bin", cache)
+            rows.append((mode, cold, cold_cpu, warm, warm_cpu, start_load))
+            said = [line for line in notice.splitlines() if "compiling numbaw2v" in line]
+            print(f"{mode}: cold {cold:.2f} s (CPU {cold_cpu:.2f} s), warm {warm:.2f} s "
+                  f"(CPU {warm_cpu:.2f} s), load {start_load:.1f} -> {load():.1f}; notice: "
+                  f"{said[0] if said else 'none'}; notice when warm: "
+                  f"{'compiling numbaw2v' in again}", file=sys.stderr, flush=True)
             if args.kernels:
                 shutil.rmtree(cache)
                 kernels[mode] = kernel_times(mode, str(corpus), str(Path(work) / "k.bin"), cache)
