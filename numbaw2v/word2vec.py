@@ -162,7 +162,7 @@ class Word2Vec:
         if update:
             raise ValueError("build_vocab(update=True) is not supported: continue training "
                              "with train() on text of the same vocabulary")
-        announce_training_compile()
+        announce_training_compile(sg=self.sg, shared_negatives=self.shared_negatives, hs=self.hs)
         t0 = time.perf_counter()
         key, paths = self._input(corpus_iterable, corpus_file)
         fingerprint = _fingerprint(corpus_iterable)
