@@ -2,9 +2,11 @@
 
     python bench/first_run.py                    # CBOW and skip-gram, cold then warm
     python bench/first_run.py --modes cbow --kernels   # also: compile seconds per kernel
+    python bench/first_run.py --modes cbow,sg,sg-pairs,cbow-hs  # every compiled driver
 
 For each mode the command ``python -m numbaw2v train --min-count 1 --epochs 1
---workers 1 --no-progress`` runs on a synthetic 2,000-word corpus (--words),
+--workers 1 --no-progress`` with the mode's flags (``MODES``) runs on a synthetic
+2,000-word corpus (--words),
 first with a fresh, empty ``NUMBA_CACHE_DIR`` (cold: every kernel compiles) and
 then again with that cache filled (warm). Each mode gets its own empty cache,
 so the skip-gram cold run does not profit from the CBOW one. Times are the
@@ -35,7 +37,10 @@ from pathlib import Path
 from _cleanup import sigterm_raises
 
 ROOT = Path(__file__).resolve().parents[1]
-MODES = {"cbow": "0", "sg": "1"}
+# mode name: the training flags of that mode (each mode compiles its own driver)
+MODES = {"cbow": ["--sg", "0"], "sg": ["--sg", "1"], "sg-pairs": ["--sg", "1",
+                                                               "--shared-negatives", "0"],
+         "cbow-hs": ["--sg", "0", "--hs", "1", "--negative", "0"]}
 TRAIN = ["train", "--min-count", "1", "--epochs", "1", "--workers", "1", "--no-progress"]
 
 
@@ -63,8 +68,7 @@ def children_cpu():
 
 def timed_train(mode, corpus, out, cache_dir):
     """Wall and CPU seconds of one ``python -m numbaw2v train`` and its stderr (the notice)."""
-    cmd = [sys.executable, "-m", "numbaw2v", *TRAIN, "--sg", MODES[mode], "-o", str(out),
-           str(corpus)]
+    cmd = [sys.executable, "-m", "numbaw2v", *TRAIN, *MODES[mode], "-o", str(out), str(corpus)]
     cpu0 = children_cpu()
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, env=child_env(cache_dir), capture_output=True, text=True,
@@ -109,7 +113,7 @@ def profile_child(mode, corpus, out):
                 stack[-1][1] += total
 
     with event.install_listener("numba:compile", Timer()):
-        cli.main([*TRAIN, "--sg", MODES[mode], "-o", out, corpus])
+        cli.main([*TRAIN, *MODES[mode], "-o", out, corpus])
     print(json.dumps(times))
 
 
@@ -138,7 +142,8 @@ def kernel_table(mode, times, top):
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--modes", default="cbow,sg", help="comma-separated among cbow,sg")
+    p.add_argument("--modes", default="cbow,sg",
+                   help=f"comma-separated among {','.join(MODES)} (default %(default)s)")
     p.add_argument("--words", type=int, default=2000, help="corpus size (default %(default)s)")
     p.add_argument("--kernels", action="store_true", help="also time each kernel's compilation")
     p.add_argument("--top", type=int, default=12, help="functions listed by --kernels")
@@ -148,7 +153,7 @@ def parse_args(argv=None):
     args.modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     bad = sorted(set(args.modes) - set(MODES))
     if bad:
-        p.error(f"--modes: unknown {', '.join(bad)} (choose among cbow,sg)")
+        p.error(f"--modes: unknown {', '.join(bad)} (choose among {','.join(MODES)})")
     if args.words < 1:
         p.error(f"--words must be at least 1, got {args.words}")
     return args
@@ -178,7 +183,8 @@ def main(argv=None):
             if args.kernels:
                 shutil.rmtree(cache)
                 kernels[mode] = kernel_times(mode, str(corpus), str(Path(work) / "k.bin"), cache)
-    print(f"`python -m numbaw2v {' '.join(TRAIN)} --sg 0|1` on {args.words:,} synthetic words:")
+    flags = "; ".join(f"{m}: {' '.join(MODES[m])}" for m in args.modes)
+    print(f"`python -m numbaw2v {' '.join(TRAIN)}` ({flags}) on {args.words:,} synthetic words:")
     print()
     print(table(rows))
     for mode, times in kernels.items():

@@ -57,15 +57,16 @@ class EncodedCorpus:
         The scan's ids are consumed block by block and released as they go, and
         the output is allocated once at its final size (known from the counts),
         so peak memory stays near one copy of the corpus. Sentence lengths are
-        read a piece at a time too, and the ends go to a sink with the same
-        budget: past it, they live in a temporary file as the ids do, so memory
-        does not grow with the number of sentences.
+        read a piece at a time too, and when the ids go to a temporary file, the
+        ends go to one as well (a read-only memmap: file-backed pages, not
+        anonymous memory), so memory does not grow with the number of sentences.
         """
         full = scan.compose(np.asarray(mapping, dtype=np.int32))
         kept_types = np.asarray(mapping) >= 0
         n_kept = int(scan.counts[kept_types].sum()) if kept_types.size else 0
         out = _IdWriter(n_kept, memory_budget_bytes)
-        ends = IdSink(memory_budget_bytes, dtype=np.int64)
+        # the ends stay in memory with the ids, and go to a file with them
+        ends = IdSink(memory_budget_bytes if out.array is not None else 0, dtype=np.int64)
         raw_ends = _RawEnds(scan.sentence_lengths)
         start = kept = last = 0
         try:

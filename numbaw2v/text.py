@@ -57,14 +57,19 @@ class IdSink:
         ids = np.ascontiguousarray(ids, dtype=self.dtype)
         self.size += ids.shape[0]
         if self.file is None and self.size * self.dtype.itemsize > self.budget:
-            self.file = IdFile(self.dtype)
-            for part in self.parts:
-                self.file.append(part)
-            self.parts = []
+            self.spill()
         if self.file is not None:
             self.file.append(ids)
         elif ids.shape[0]:
             self.parts.append(ids)
+
+    def spill(self):
+        """Move to the file now (what is in memory, and every later append); idempotent."""
+        if self.file is None:
+            self.file = IdFile(self.dtype)
+            for part in self.parts:
+                self.file.append(part)
+            self.parts = []
 
     def blocks(self, block=1 << 20, release=False):
         """Yield the ids in order: the appended arrays, or ``block``-sized slices once spilled.
@@ -293,6 +298,8 @@ def scan_files(paths, memory_budget_bytes):
             for piece in _file_pieces(path):
                 ids, done, pending = table.tokenize(piece, pending)
                 sink.append(ids)
+                if sink.file is not None:       # the corpus goes to disk: its lengths too
+                    lengths.spill()
                 lengths.append(done)
             lengths.append(np.array([pending], dtype=np.int64))  # a file's last line ends here
     counts = table.counts[: table.n_types].copy()
@@ -327,9 +334,14 @@ def _scan_iterable(sentences, sink, length_sink, vocab_size):
     max_id = -1
 
     def flush():
-        nonlocal max_id
+        flush_ids()
+        if sink.file is not None:               # the corpus went to disk: its lengths too
+            length_sink.spill()
         length_sink.append(np.asarray(lengths, dtype=np.int64))
         lengths.clear()
+
+    def flush_ids():
+        nonlocal max_id
         if not batch:
             return
         if int_mode:

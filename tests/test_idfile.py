@@ -171,3 +171,29 @@ def test_training_from_disk_equals_training_in_memory(tmp_path, tmpdir_spills):
     assert on_disk.corpus_count == in_memory.corpus_count
     del on_disk, in_memory
     assert tmpdir_spills() == []
+
+
+@pytest.mark.parametrize("source", ["file", "iterable"])
+def test_lengths_and_ends_follow_the_ids_to_disk(tmp_path, tmpdir_spills, source):
+    """Five long lines: the ids (2,000 bytes) pass a 1,000-byte budget, the lengths (40 bytes)
+    would not, yet go to disk with them, and so do the ends; equal to an in-memory run."""
+    from numbaw2v.encoded import EncodedCorpus
+    from numbaw2v.vocab import Vocab
+
+    lines = [" ".join(f"w{(i * 7 + j) % 13}" for j in range(100)) for i in range(5)]
+    path = tmp_path / "long.txt"
+    path.write_text("\n".join(lines) + "\n")
+    got = []
+    for budget in (1000, 1 << 20):
+        scan = text.scan_files([str(path)], budget) if source == "file" else \
+            text.scan_iterable([line.split() for line in lines], budget)
+        spilled = budget == 1000
+        assert (scan.sink.file is not None) == spilled
+        assert isinstance(scan.sentence_lengths, np.memmap) == spilled
+        _, mapping = Vocab.from_scan(scan.types, scan.counts, 1, None, 1e-3, 0.75)
+        enc = EncodedCorpus.from_scan(scan, mapping, budget)
+        assert isinstance(enc.sentence_ends, np.memmap) == spilled == enc.on_disk
+        got.append(np.asarray(enc.sentence_ends).tolist())
+        enc.close()
+    assert got[0] == got[1] == [100, 200, 300, 400, 500]
+    assert tmpdir_spills() == []
