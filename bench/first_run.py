@@ -2,14 +2,18 @@
 
     python bench/first_run.py                    # CBOW and skip-gram, cold then warm
     python bench/first_run.py --modes cbow --kernels   # also: compile seconds per kernel
+    python bench/first_run.py --modes cbow,sg,sg-pairs,cbow-hs  # every compiled driver
 
 For each mode the command ``python -m numbaw2v train --min-count 1 --epochs 1
---workers 1 --no-progress`` runs on a synthetic 2,000-word corpus (--words),
+--workers 1 --no-progress`` with the mode's flags (``MODES``) runs on a synthetic
+2,000-word corpus (--words),
 first with a fresh, empty ``NUMBA_CACHE_DIR`` (cold: every kernel compiles) and
 then again with that cache filled (warm). Each mode gets its own empty cache,
 so the skip-gram cold run does not profit from the CBOW one. Times are the
 wall clock of the whole process (interpreter start, imports and saving
-included), as a user sees them.
+included), as a user sees them, and the CPU seconds (user + system) of that
+process: on a shared machine the wall time grows with the load, the CPU time
+much less. The 1-minute load average is printed before each run.
 
 --kernels runs one more cold training per mode inside a child that listens to
 Numba's ``numba:compile`` events, and lists the functions that took the most
@@ -22,6 +26,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -32,7 +37,10 @@ from pathlib import Path
 from _cleanup import sigterm_raises
 
 ROOT = Path(__file__).resolve().parents[1]
-MODES = {"cbow": "0", "sg": "1"}
+# mode name: the training flags of that mode (each mode compiles its own driver)
+MODES = {"cbow": ["--sg", "0"], "sg": ["--sg", "1"], "sg-pairs": ["--sg", "1",
+                                                               "--shared-negatives", "0"],
+         "cbow-hs": ["--sg", "0", "--hs", "1", "--negative", "0"]}
 TRAIN = ["train", "--min-count", "1", "--epochs", "1", "--workers", "1", "--no-progress"]
 
 
@@ -52,17 +60,24 @@ def child_env(cache_dir):
     return env
 
 
+def children_cpu():
+    """CPU seconds (user + system) of the finished child processes so far."""
+    use = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return use.ru_utime + use.ru_stime
+
+
 def timed_train(mode, corpus, out, cache_dir):
-    """Wall seconds of one ``python -m numbaw2v train`` and its stderr (which holds the notice)."""
-    cmd = [sys.executable, "-m", "numbaw2v", *TRAIN, "--sg", MODES[mode], "-o", str(out),
-           str(corpus)]
+    """Wall and CPU seconds of one ``python -m numbaw2v train`` and its stderr (the notice)."""
+    cmd = [sys.executable, "-m", "numbaw2v", *TRAIN, *MODES[mode], "-o", str(out), str(corpus)]
+    cpu0 = children_cpu()
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, env=child_env(cache_dir), capture_output=True, text=True,
                           check=False)
     wall = time.perf_counter() - t0
+    cpu = children_cpu() - cpu0
     if proc.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr}")
-    return wall, proc.stderr
+    return wall, cpu, proc.stderr
 
 
 def kernel_times(mode, corpus, out, cache_dir):
@@ -98,13 +113,20 @@ def profile_child(mode, corpus, out):
                 stack[-1][1] += total
 
     with event.install_listener("numba:compile", Timer()):
-        cli.main([*TRAIN, "--sg", MODES[mode], "-o", out, corpus])
+        cli.main([*TRAIN, *MODES[mode], "-o", out, corpus])
     print(json.dumps(times))
 
 
+def load():
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+
+
 def table(rows):
-    lines = ["| mode | cold s (empty cache) | warm s | compile cost s |", "|---|---:|---:|---:|"]
-    lines += [f"| {m} | {c:.2f} | {w:.2f} | {c - w:.2f} |" for m, c, w in rows]
+    lines = ["| mode | cold wall s (empty cache) | cold CPU s | warm wall s | warm CPU s | "
+             "compile cost wall s | load avg (1 min) at start |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    lines += [f"| {m} | {c:.2f} | {cc:.2f} | {w:.2f} | {wc:.2f} | {c - w:.2f} | {ld:.1f} |"
+              for m, c, cc, w, wc, ld in rows]
     return "\n".join(lines)
 
 
@@ -120,7 +142,8 @@ def kernel_table(mode, times, top):
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--modes", default="cbow,sg", help="comma-separated among cbow,sg")
+    p.add_argument("--modes", default="cbow,sg",
+                   help=f"comma-separated among {','.join(MODES)} (default %(default)s)")
     p.add_argument("--words", type=int, default=2000, help="corpus size (default %(default)s)")
     p.add_argument("--kernels", action="store_true", help="also time each kernel's compilation")
     p.add_argument("--top", type=int, default=12, help="functions listed by --kernels")
@@ -130,7 +153,7 @@ def parse_args(argv=None):
     args.modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     bad = sorted(set(args.modes) - set(MODES))
     if bad:
-        p.error(f"--modes: unknown {', '.join(bad)} (choose among cbow,sg)")
+        p.error(f"--modes: unknown {', '.join(bad)} (choose among {','.join(MODES)})")
     if args.words < 1:
         p.error(f"--words must be at least 1, got {args.words}")
     return args
@@ -148,15 +171,20 @@ def main(argv=None):
         write_corpus(corpus, args.words)
         for mode in args.modes:
             cache = Path(work) / f"cache-{mode}"
-            cold, notice = timed_train(mode, corpus, Path(work) / "out.bin", cache)
-            warm, _ = timed_train(mode, corpus, Path(work) / "out.bin", cache)
-            rows.append((mode, cold, warm))
-            print(f"{mode}: cold {cold:.2f} s, warm {warm:.2f} s; notice printed: "
-                  f"{'compiling numbaw2v kernels' in notice}", file=sys.stderr, flush=True)
+            start_load = load()
+            cold, cold_cpu, notice = timed_train(mode, corpus, Path(work) / "out.bin", cache)
+            warm, warm_cpu, again = timed_train(mode, corpus, Path(work) / "out.bin", cache)
+            rows.append((mode, cold, cold_cpu, warm, warm_cpu, start_load))
+            said = [line for line in notice.splitlines() if "compiling numbaw2v" in line]
+            print(f"{mode}: cold {cold:.2f} s (CPU {cold_cpu:.2f} s), warm {warm:.2f} s "
+                  f"(CPU {warm_cpu:.2f} s), load {start_load:.1f} -> {load():.1f}; notice: "
+                  f"{said[0] if said else 'none'}; notice when warm: "
+                  f"{'compiling numbaw2v' in again}", file=sys.stderr, flush=True)
             if args.kernels:
                 shutil.rmtree(cache)
                 kernels[mode] = kernel_times(mode, str(corpus), str(Path(work) / "k.bin"), cache)
-    print(f"`python -m numbaw2v {' '.join(TRAIN)} --sg 0|1` on {args.words:,} synthetic words:")
+    flags = "; ".join(f"{m}: {' '.join(MODES[m])}" for m in args.modes)
+    print(f"`python -m numbaw2v {' '.join(TRAIN)}` ({flags}) on {args.words:,} synthetic words:")
     print()
     print(table(rows))
     for mode, times in kernels.items():

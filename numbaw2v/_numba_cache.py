@@ -24,14 +24,17 @@ from pathlib import Path
 ENV = "NUMBA_CACHE_DIR"
 KERNELS_DIR = Path(__file__).resolve().parent / "kernels"
 # Cold compile seconds per kernel module, measured with bench/first_run.py --kernels (2 shared
-# cores): the fused training kernels with their callees, the tokenizer, the alias table.
-COMPILE_SECONDS = {"numbaw2v.kernels.train": 15, "numbaw2v.kernels.tokenize": 1,
-                   "numbaw2v.kernels.alias": 2}
+# cores, load about 2; see bench/RESULTS.md "First run"): one mode's training driver with its
+# chunk and word kernels (4.5 s for CBOW, 5.5 s for skip-gram), the tokenizer, the alias
+# table (with the seed helpers it calls), the Huffman tree (hs only).
+COMPILE_SECONDS = {"numbaw2v.kernels.train": 5, "numbaw2v.kernels.tokenize": 1,
+                   "numbaw2v.kernels.alias": 1, "numbaw2v.kernels.huffman": 2}
 DEFAULT_SECONDS = 2
-# What one Word2Vec training calls first: "module:function" (the entry points; their callees
-# compile with them). A name missing here (kernels renamed) is skipped, never an error.
-TRAINING_KERNELS = ("numbaw2v.kernels.tokenize:tokenize", "numbaw2v.kernels.alias:build_alias",
-                    "numbaw2v.kernels.train:train_chunks")
+# What one Word2Vec vocabulary build calls first: "module:function" (the entry points; their
+# callees compile with them). A name missing here (kernels renamed) is skipped, never an error.
+# The training driver depends on the mode: announce_training_compile adds the one that will run.
+TRAINING_KERNELS = ("numbaw2v.kernels.tokenize:tokenize", "numbaw2v.kernels.alias:build_alias")
+HS_KERNELS = ("numbaw2v.kernels.huffman:huffman_parents", "numbaw2v.kernels.huffman:huffman_paths")
 
 _announced = False
 
@@ -107,19 +110,27 @@ def announce_compile(kernels, log=None):
     return seconds
 
 
-def announce_training_compile(log=None, names=TRAINING_KERNELS):
+def announce_training_compile(log=None, names=TRAINING_KERNELS, sg=False, shared_negatives=True,
+                              hs=False):
     """:func:`announce_compile` for the kernels of a Word2Vec vocabulary build and training.
 
-    Call it once before the first kernel runs (before ``build_vocab`` scans the corpus).
+    ``sg``, ``shared_negatives`` and ``hs`` name the mode about to train: each mode has a
+    compiled driver of its own (numbaw2v.kernels.train.DRIVERS), and only that one (plus
+    the Huffman kernels with ``hs``) is checked. Call it once before the first kernel
+    runs (before ``build_vocab`` scans the corpus).
     """
     import importlib
+    from types import SimpleNamespace
 
     kernels = []
-    for name in names:
+    for name in tuple(names) + (HS_KERNELS if hs else ()):
         module, _, func = name.partition(":")
         found = getattr(importlib.import_module(module), func, None)
         if found is not None:
             kernels.append(found)
+    from .kernels import train
+    kernels.append(train.driver_for(SimpleNamespace(sg=bool(sg), hs=bool(hs),
+                                                    shared_negatives=bool(shared_negatives))))
     return announce_compile(kernels, log)
 
 

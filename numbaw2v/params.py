@@ -151,7 +151,7 @@ PARAMS = (
           1, INT32_IDS, none=True, cli=False),
     Param("shared_negatives", True, bool,
           "skip-gram: 1 one set of negatives per window, 0 fresh negatives per context word"),
-    Param("corpus_memory_limit", 64 << 20, int,
+    Param("corpus_memory_limit", 16 << 20, int,
           "bytes of encoded corpus kept in memory; past it the corpus goes to a temporary file",
           0, 2 ** 62, saved=False),
     Param("progress", None, bool, "show a progress bar (None: on a terminal)", none=True,

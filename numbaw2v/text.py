@@ -35,14 +35,16 @@ _WHITESPACE = (b" ", b"\n", b"\t", b"\r", b"\x0b", b"\x0c")
 
 
 class IdSink:
-    """An append-only int32 sequence that spills to an ``IdFile`` past a memory budget.
+    """An append-only int32 (or ``dtype``) sequence that spills to an ``IdFile`` past a
+    memory budget.
 
     Read it back block by block with ``blocks()`` (optionally releasing each
     in-memory part as it is read), or whole with ``finish()``.
     """
 
-    def __init__(self, memory_budget_bytes):
+    def __init__(self, memory_budget_bytes, dtype=np.int32):
         self.budget = int(memory_budget_bytes)
+        self.dtype = np.dtype(dtype)
         self.parts = []
         self.size = 0
         self.file = None
@@ -52,17 +54,22 @@ class IdSink:
         return None if self.file is None else self.file.path
 
     def append(self, ids):
-        ids = np.ascontiguousarray(ids, dtype=np.int32)
+        ids = np.ascontiguousarray(ids, dtype=self.dtype)
         self.size += ids.shape[0]
-        if self.file is None and self.size * 4 > self.budget:
-            self.file = IdFile()
-            for part in self.parts:
-                self.file.append(part)
-            self.parts = []
+        if self.file is None and self.size * self.dtype.itemsize > self.budget:
+            self.spill()
         if self.file is not None:
             self.file.append(ids)
         elif ids.shape[0]:
             self.parts.append(ids)
+
+    def spill(self):
+        """Move to the file now (what is in memory, and every later append); idempotent."""
+        if self.file is None:
+            self.file = IdFile(self.dtype)
+            for part in self.parts:
+                self.file.append(part)
+            self.parts = []
 
     def blocks(self, block=1 << 20, release=False):
         """Yield the ids in order: the appended arrays, or ``block``-sized slices once spilled.
@@ -83,7 +90,7 @@ class IdSink:
         if self.file is not None:
             return self.file.memmap()
         if not self.parts:
-            return np.empty(0, dtype=np.int32)
+            return np.empty(0, dtype=self.dtype)
         out = np.concatenate(self.parts) if len(self.parts) > 1 else self.parts[0]
         self.parts = [out]
         return out
@@ -108,9 +115,17 @@ class Scan:
         self.types = types                        # list of keys (str or int)
         self.counts = counts                      # int64[len(types)]
         self.sink = sink                          # IdSink of provisional ids
-        self.sentence_lengths = sentence_lengths  # int64[n_sentences]
+        # int64[n_sentences], or an int64 IdSink (spilled to a file past the memory budget)
+        self._lengths = sentence_lengths
         self.undecodable = undecodable            # token occurrences with invalid UTF-8
         self.merge = merge
+
+    @property
+    def sentence_lengths(self):
+        """Tokens per sentence: an int64 array, or a read-only memmap once spilled to disk."""
+        if isinstance(self._lengths, IdSink):
+            return self._lengths.finish()
+        return self._lengths
 
     @property
     def total_words(self):
@@ -127,7 +142,13 @@ class Scan:
         return mapping[self.merge] if self.merge is not None else mapping
 
     def close(self):
+        """Drop the ids and remove the spill files. ``sentence_lengths`` stays readable: a
+        spilled one through its memory map, which outlives the removed file (POSIX)."""
         self.sink.close()
+        if isinstance(self._lengths, IdSink):
+            kept = self._lengths.finish()
+            self._lengths.close()
+            self._lengths = kept
 
 
 class _TypeTable:
@@ -270,38 +291,42 @@ def scan_files(paths, memory_budget_bytes):
     """One pass over text files -> Scan (keys are str; each line is a sentence)."""
     table = ByteTypeTable()
     sink = IdSink(memory_budget_bytes)
-    lengths = []
-    with _removed_on_error(sink):
+    lengths = IdSink(memory_budget_bytes, dtype=np.int64)
+    with _removed_on_error(sink, lengths):
         for path in paths:
             pending = 0
             for piece in _file_pieces(path):
                 ids, done, pending = table.tokenize(piece, pending)
                 sink.append(ids)
+                if sink.file is not None:       # the corpus goes to disk: its lengths too
+                    lengths.spill()
                 lengths.append(done)
             lengths.append(np.array([pending], dtype=np.int64))  # a file's last line ends here
     counts = table.counts[: table.n_types].copy()
     keys, counts, merge, bad = _decode_types(table.types(), counts)
-    return Scan(keys, counts, sink, np.concatenate(lengths), bad, merge)
+    return Scan(keys, counts, sink, lengths, bad, merge)
 
 
 @contextlib.contextmanager
-def _removed_on_error(sink):
-    """Close ``sink`` (removing its spill file) if the block fails or is interrupted."""
+def _removed_on_error(*sinks):
+    """Close the ``sinks`` (removing their spill files) if the block fails or is interrupted."""
     try:
-        yield sink
+        yield sinks
     except BaseException:
-        sink.close()
+        for sink in sinks:
+            sink.close()
         raise
 
 
 def scan_iterable(sentences, memory_budget_bytes, vocab_size=None):
     """One pass over an iterable of token lists or integer id arrays -> Scan."""
     sink = IdSink(memory_budget_bytes)
-    with _removed_on_error(sink):
-        return _scan_iterable(sentences, sink, vocab_size)
+    lengths = IdSink(memory_budget_bytes, dtype=np.int64)
+    with _removed_on_error(sink, lengths):
+        return _scan_iterable(sentences, sink, lengths, vocab_size)
 
 
-def _scan_iterable(sentences, sink, vocab_size):
+def _scan_iterable(sentences, sink, length_sink, vocab_size):
     lengths = []
     table = None
     int_mode = None
@@ -309,6 +334,13 @@ def _scan_iterable(sentences, sink, vocab_size):
     max_id = -1
 
     def flush():
+        flush_ids()
+        if sink.file is not None:               # the corpus went to disk: its lengths too
+            length_sink.spill()
+        length_sink.append(np.asarray(lengths, dtype=np.int64))
+        lengths.clear()
+
+    def flush_ids():
         nonlocal max_id
         if not batch:
             return
@@ -366,7 +398,7 @@ def _scan_iterable(sentences, sink, vocab_size):
     counts = np.zeros(len(keys), dtype=np.int64)
     for block in sink.blocks():
         counts += np.bincount(block, minlength=len(keys))
-    return Scan(keys, counts, sink, np.asarray(lengths, dtype=np.int64))
+    return Scan(keys, counts, sink, length_sink)
 
 
 def _is_int_sequence(sentence):

@@ -85,10 +85,19 @@ def make_weights(W_in, W_out=None, W_hs=None):
 
 
 def make_block(ids, base, n_words, sentence_ends, chunk_size):
-    """The CorpusBlock: ``ids`` are positions ``base``.. of a corpus of ``n_words`` words."""
-    return CorpusBlock(ids=np.ascontiguousarray(ids, dtype=np.int32), base=int(base),
-                       n_words=int(n_words),
-                       sentence_ends=np.ascontiguousarray(sentence_ends, dtype=np.int64),
+    """The CorpusBlock: ``ids`` are positions ``base``.. of a corpus of ``n_words`` words.
+
+    ``sentence_ends`` may be the whole corpus's (an array, or a memmap of a temporary
+    file): only the ends of the sentences the block overlaps are copied into the record,
+    so a block costs memory for its own sentences, not the corpus's.
+    """
+    ids = np.ascontiguousarray(ids, dtype=np.int32)
+    lo = int(base)
+    hi = lo + ids.shape[0]
+    first = int(np.searchsorted(sentence_ends, lo, side="right"))
+    last = int(np.searchsorted(sentence_ends, max(hi - 1, lo), side="right"))
+    return CorpusBlock(ids=ids, base=lo, n_words=int(n_words),
+                       sentence_ends=np.array(sentence_ends[first:last + 1], dtype=np.int64),
                        chunk_size=int(chunk_size))
 
 

@@ -217,7 +217,7 @@ class Word2Vec:
         if update and self.vocab is None:
             raise VocabularyError(_NO_PRIOR_VOCAB)
         trim_rule = param_table.BY_NAME["trim_rule"].check(trim_rule)
-        announce_training_compile()
+        announce_training_compile(sg=self.sg, shared_negatives=self.shared_negatives, hs=self.hs)
         t0 = time.perf_counter()
         total_words, corpus_count = self.scan_vocab(corpus_iterable, corpus_file,
                                                     progress_per=progress_per,

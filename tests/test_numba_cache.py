@@ -158,3 +158,32 @@ def test_training_kernels_exist_and_missing_names_are_skipped(fresh):
     for name in nc.TRAINING_KERNELS:                    # the names still point at dispatchers
         module, _, func = name.partition(":")
         assert hasattr(getattr(importlib.import_module(module), func), "py_func"), name
+
+
+def test_every_training_mode_has_its_own_cache_index():
+    """One compiled driver per mode, each with its own index file: a warm CBOW cache must not
+    make a skip-gram or hs run look warm."""
+    from numbaw2v.kernels import train
+    paths = {d._cache._cache_file._index_path for d in train.DRIVERS.values()}
+    assert len(paths) == len(train.DRIVERS) == 6
+    chunks = {f._cache._cache_file._index_path
+              for f in (train.chunk_cbow, train.chunk_sg_shared, train.chunk_sg_pairs)}
+    assert len(chunks) == 3 and not chunks & paths
+
+
+@pytest.mark.parametrize("sg, shared, hs, mode", [
+    (0, True, False, ("cbow", False)), (1, True, False, ("sg-shared", False)),
+    (1, False, False, ("sg-pairs", False)), (0, True, True, ("cbow", True))])
+def test_training_notice_checks_the_driver_of_the_mode(fresh, monkeypatch, sg, shared, hs, mode):
+    from numbaw2v.kernels import huffman, train
+    seen = []
+    monkeypatch.setattr(nc, "is_cached", lambda d: seen.append(d) or False)
+    said = []
+    seconds = nc.announce_training_compile(said.append, sg=sg, shared_negatives=shared, hs=hs)
+    assert train.DRIVERS[mode] in seen
+    assert [d for d in seen if d in train.DRIVERS.values()] == [train.DRIVERS[mode]]
+    assert (huffman.huffman_parents in seen) == hs
+    modules = {"numbaw2v.kernels.train", "numbaw2v.kernels.tokenize", "numbaw2v.kernels.alias"}
+    modules |= {"numbaw2v.kernels.huffman"} if hs else set()
+    assert seconds == sum(nc.COMPILE_SECONDS[m] for m in modules)
+    assert said == [f"compiling numbaw2v kernels (first run only, ~{seconds} s)"]

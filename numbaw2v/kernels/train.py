@@ -20,6 +20,14 @@ The run travels as records (numbaw2v.kernels.records): ``Weights``,
 the one fastmath policy of numbaw2v.kernels.policy. Rows that the next word
 will need are prefetched while the current word trains
 (numbaw2v.kernels.prefetch).
+
+One compiled entry point per mode (``DRIVERS``, chosen in Python by ``driver_for``):
+CBOW, skip-gram with shared negatives, skip-gram with per-pair negatives, each with or
+without hierarchical softmax. The mode is a constant of a closure
+(``_make_chunk``, ``_make_driver``), so Numba drops the other modes' branches before
+typing them, and the word kernels get ``paths`` None without hs: a first CBOW run
+compiles no skip-gram and no Huffman code (issue 11: cold first run). The algorithm
+is written once; only the constants differ.
 """
 import numpy as np
 from numba import njit, prange
@@ -31,7 +39,7 @@ from .prefetch import prefetch_row
 from .rng import below, chunk_state, next_state, uniform
 from .sigmoid import MAX_EXP, SIGMOID_BINS, SIGMOID_TABLE, score_loss, sigmoid_grad
 
-__all__ = ["MAX_EXP", "SIGMOID_BINS", "SIGMOID_TABLE", "train_chunk", "train_chunks"]
+__all__ = ["MAX_EXP", "SIGMOID_BINS", "SIGMOID_TABLE", "DRIVERS", "driver_for", "train_chunks"]
 
 _FM = FASTMATH
 _grad = sigmoid_grad
@@ -39,13 +47,14 @@ _loss = score_loss
 
 
 @njit(cache=True, nogil=True, fastmath=_FM)
-def cbow_word(weights, tables, config, buf, n, i, w, neu1, neu1e, negs, alpha):
+def cbow_word(weights, tables, config, buf, n, i, w, neu1, neu1e, negs, alpha, paths):
     """One CBOW update for the centre word buf[i] with window w and negatives ``negs``.
 
     ``neu1`` holds the sum of the context rows; with ``cbow_mean`` the scores
     use its mean and every context word receives the whole error, as in the C
     word2vec and gensim (with the sum, the error is shared out). With
-    ``config.hs`` the context first trains the centre word's Huffman path.
+    ``paths`` (the Tables, or None without hs) the context first trains the centre
+    word's Huffman path; None compiles no hs code at all.
     With negatives, a negative equal to the centre word is skipped. The score
     of each target is taken in the same pass over the row that applies the
     previous target's update, so a target drawn twice in a row sees its row
@@ -73,9 +82,9 @@ def cbow_word(weights, tables, config, buf, n, i, w, neu1, neu1e, negs, alpha):
     scale = inv if config.cbow_mean else np.float32(1.0)
     share = np.float32(1.0) if config.cbow_mean else inv
     word = np.int64(buf[i])
-    if config.hs:
-        loss += hs_update(neu1, scale, weights.W_hs, tables.codes[word], tables.points[word],
-                          tables.code_lens[word], neu1e, alpha, want_loss)
+    if paths is not None:
+        loss += hs_update(neu1, scale, weights.W_hs, paths.codes[word], paths.points[word],
+                          paths.code_lens[word], neu1e, alpha, want_loss)
     if config.negative > 0:
         # scores and gradients: the centre word (label 1), then each negative (label 0) ...
         f = np.float32(0.0)
@@ -119,11 +128,11 @@ def cbow_word(weights, tables, config, buf, n, i, w, neu1, neu1e, negs, alpha):
 
 
 @njit(cache=True, nogil=True, fastmath=_FM)
-def skipgram_pairs(weights, tables, config, buf, n, i, w, neu1e, alpha, s):
+def skipgram_pairs(weights, tables, config, buf, n, i, w, neu1e, alpha, s, paths):
     """Skip-gram for the centre word buf[i], fresh negatives for every (context, centre) pair.
 
     Each context word in turn predicts the centre word, as in the C word2vec
-    and gensim: its Huffman path first (``config.hs``), then the centre word
+    and gensim: its Huffman path first (``paths`` not None), then the centre word
     and ``config.negative`` negatives. Returns (state, loss).
     """
     W_in, W_out = weights.W_in, weights.W_out
@@ -140,9 +149,9 @@ def skipgram_pairs(weights, tables, config, buf, n, i, w, neu1e, alpha, s):
         c = buf[j]
         for k in range(d):
             neu1e[k] = 0.0
-        if config.hs:
-            loss += hs_update(W_in[c], np.float32(1.0), weights.W_hs, tables.codes[word],
-                              tables.points[word], tables.code_lens[word], neu1e, alpha,
+        if paths is not None:
+            loss += hs_update(W_in[c], np.float32(1.0), weights.W_hs, paths.codes[word],
+                              paths.points[word], paths.code_lens[word], neu1e, alpha,
                               want_loss)
         for t in range(negative + 1 if negative > 0 else 0):
             if t == 0:
@@ -173,7 +182,8 @@ def skipgram_pairs(weights, tables, config, buf, n, i, w, neu1e, alpha, s):
 
 
 @njit(cache=True, nogil=True, fastmath=_FM)
-def skipgram_shared(weights, tables, config, buf, n, i, w, ctx, targets, G, acc, negs, alpha):
+def skipgram_shared(weights, tables, config, buf, n, i, w, ctx, targets, G, acc, negs, alpha,
+                    paths):
     """Skip-gram for the centre word buf[i] with one set of negatives shared by its window.
 
     The context rows and the (1 + negative) output rows meet in a small
@@ -181,7 +191,7 @@ def skipgram_shared(weights, tables, config, buf, n, i, w, ctx, targets, G, acc,
     gradient is computed from the weights as they were before this window,
     then both sides are updated. Each row is read once per window instead of
     once per (context, target) pair, and negatives are drawn once per window.
-    With ``config.hs`` each context row first trains the centre word's Huffman
+    With ``paths`` (not None) each context row first trains the centre word's Huffman
     path (one pair at a time, into the same input error). Returns the loss (0
     unless compute_loss).
     """
@@ -206,9 +216,9 @@ def skipgram_shared(weights, tables, config, buf, n, i, w, ctx, targets, G, acc,
         c = ctx[a]
         for k in range(d):
             acc[a, k] = 0.0
-        if config.hs:
-            loss += hs_update(W_in[c], np.float32(1.0), weights.W_hs, tables.codes[word],
-                              tables.points[word], tables.code_lens[word], acc[a], alpha,
+        if paths is not None:
+            loss += hs_update(W_in[c], np.float32(1.0), weights.W_hs, paths.codes[word],
+                              paths.points[word], paths.code_lens[word], acc[a], alpha,
                               want_loss)
         # scores and gradients of one context row against every target
         for b in range(nt):
@@ -261,9 +271,9 @@ def subsample(corpus, start, stop, keep_prob, buf, s):
     return n, s
 
 
-@njit(cache=True, nogil=True, inline="always")
-def _draw_ahead(nxt, prob, alias, W_out, s):
-    """Draw the next word's negatives and start fetching their rows."""
+@njit(cache=True, nogil=True)
+def draw_ahead(nxt, prob, alias, W_out, s):
+    """Draw the next word's negatives into ``nxt`` and start fetching their rows."""
     for q in range(nxt.shape[0]):
         s = next_state(s)
         nxt[q] = alias_draw(prob, alias, s)
@@ -271,90 +281,151 @@ def _draw_ahead(nxt, prob, alias, W_out, s):
     return s
 
 
-@njit(cache=True, nogil=True, fastmath=_FM)
-def train_chunk(weights, block, start, stop, config, tables, done_before, total, s):
-    """Train on positions [start, stop) of the corpus. Returns (trained words, loss, state).
+def _make_chunk(mode):
+    """The compiled loop over one chunk for ``mode`` ("cbow", "sg-shared" or "sg-pairs").
 
-    ``block.ids`` holds the ids from position ``block.base`` on (a block read
-    from disk or a view of the whole array); positions and
-    ``block.sentence_ends`` are absolute. ``done_before`` is the number of raw
-    words of the whole run before ``start`` and ``total`` the raw words of the
-    whole run: they set the learning rate. CBOW and shared-negative skip-gram
-    draw each word's negatives one word ahead, so the rows can be prefetched
-    while the current word trains.
+    ``mode`` is a constant of the closure: Numba prunes the branches of the other
+    modes before typing, so a CBOW run compiles no skip-gram code. ``paths`` is the
+    Tables with hierarchical softmax, else None (then no Huffman code is compiled).
+    Every variant has a name of its own, hence its own entry in Numba's cache.
     """
-    W_in, W_out = weights.W_in, weights.W_out
-    corpus, base, sentence_ends = block.ids, block.base, block.sentence_ends
-    keep_prob, prob, alias = tables.keep_prob, tables.prob, tables.alias
-    sg, shared, window, negative = config.sg, config.shared_negatives, config.window, \
-        config.negative
-    alpha, min_alpha = config.alpha, config.min_alpha
-    d = W_in.shape[1]
-    buf = np.empty(stop - start, dtype=np.int32)
-    neu1 = np.empty(d, dtype=np.float32)
-    neu1e = np.empty(d, dtype=np.float32)
-    ctx = np.empty(2 * window, dtype=np.int64)
-    targets = np.empty(negative + 1, dtype=np.int64)
-    G = np.empty((2 * window, negative + 1), dtype=np.float32)
-    acc = np.empty((2 * window, d), dtype=np.float32)
-    negs = np.empty(negative, dtype=np.int64)
-    nxt = np.empty(negative, dtype=np.int64)
-    ahead = not sg or shared
-    fetch_out = negative > 0
-    si = np.searchsorted(sentence_ends, start, side="right")
-    pos = start
-    trained = 0
-    loss = 0.0
-    slope = (alpha - min_alpha) / total
-    while pos < stop:
-        seg_stop = min(sentence_ends[si], stop)
-        n, s = subsample(corpus, pos - base, seg_stop - base, keep_prob, buf, s)
-        scale = (seg_stop - pos) / max(n, 1)
-        if ahead and n > 0:
-            s = _draw_ahead(nxt, prob, alias, W_out, s)
-        for i in range(n):
-            a = alpha - slope * (done_before + (pos - start) + i * scale)
-            a = max(a, min_alpha)
-            w = window
-            if config.shrink_windows:
-                s = next_state(s)
-                w = window - below(s, window)
-            if ahead:
-                negs[:] = nxt
-                if i + 1 < n:
-                    s = _draw_ahead(nxt, prob, alias, W_out, s)
-                    if fetch_out:
-                        prefetch_row(W_out, buf[i + 1])
-                    prefetch_row(W_in, buf[min(n - 1, i + 1 + window)])
-            if not sg:
-                loss += cbow_word(weights, tables, config, buf, n, i, w, neu1, neu1e, negs, a)
-            elif shared:
-                loss += skipgram_shared(weights, tables, config, buf, n, i, w, ctx, targets, G,
-                                        acc, negs, a)
+    cbow, shared = mode == "cbow", mode == "sg-shared"
+    ahead = mode != "sg-pairs"      # negatives drawn one word ahead (prefetched rows)
+
+    def chunk(weights, block, start, stop, config, tables, paths, done_before, total, s):
+        """Train on positions [start, stop); returns (trained words, loss, state)."""
+        W_in, W_out = weights.W_in, weights.W_out
+        corpus, base, ends = block.ids, block.base, block.sentence_ends
+        keep_prob, prob, alias = tables.keep_prob, tables.prob, tables.alias
+        window, alpha, min_alpha = config.window, config.alpha, config.min_alpha
+        fetch_out = config.negative > 0
+        d, neg = W_in.shape[1], config.negative
+        buf = np.empty(stop - start, dtype=np.int32)
+        neu1 = np.empty(d, dtype=np.float32)
+        neu1e = np.empty(d, dtype=np.float32)
+        ctx = np.empty(2 * window, dtype=np.int64)
+        targets = np.empty(neg + 1, dtype=np.int64)
+        G = np.empty((2 * window, neg + 1), dtype=np.float32)
+        acc = np.empty((2 * window, d), dtype=np.float32)
+        negs = np.empty(neg, dtype=np.int64)
+        nxt = np.empty(neg, dtype=np.int64)
+        slope = (alpha - min_alpha) / total
+        # the first sentence ending after start (binary search over the ends)
+        si, hi = 0, ends.shape[0]
+        while si < hi:
+            mid = (si + hi) // 2
+            if ends[mid] <= start:
+                si = mid + 1
             else:
-                s, word_loss = skipgram_pairs(weights, tables, config, buf, n, i, w, neu1e, a, s)
-                loss += word_loss
-        trained += n
-        pos = seg_stop
-        si += 1
-    return trained, loss, s
+                hi = mid
+        pos = start
+        trained = 0
+        loss = 0.0
+        while pos < stop:
+            seg_stop = ends[si] if ends[si] < stop else stop
+            n, s = subsample(corpus, pos - base, seg_stop - base, keep_prob, buf, s)
+            scale = (seg_stop - pos) / (n if n > 1 else 1)
+            if ahead and n > 0:
+                s = draw_ahead(nxt, prob, alias, W_out, s)
+            for i in range(n):
+                a = alpha - slope * (done_before + (pos - start) + i * scale)
+                if a < min_alpha:
+                    a = min_alpha
+                w = window
+                if config.shrink_windows:
+                    s = next_state(s)
+                    w = window - below(s, window)
+                if ahead:
+                    for q in range(neg):
+                        negs[q] = nxt[q]
+                    if i + 1 < n:
+                        s = draw_ahead(nxt, prob, alias, W_out, s)
+                        if fetch_out:
+                            prefetch_row(W_out, buf[i + 1])
+                        nb = i + 1 + window
+                        prefetch_row(W_in, buf[nb if nb < n else n - 1])
+                if cbow:
+                    loss += cbow_word(weights, tables, config, buf, n, i, w, neu1, neu1e, negs,
+                                      a, paths)
+                elif shared:
+                    loss += skipgram_shared(weights, tables, config, buf, n, i, w, ctx, targets,
+                                            G, acc, negs, a, paths)
+                else:
+                    s, word_loss = skipgram_pairs(weights, tables, config, buf, n, i, w, neu1e,
+                                                  a, s, paths)
+                    loss += word_loss
+            trained += n
+            pos = seg_stop
+            si += 1
+        return trained, loss, s
+
+    chunk.__name__ = chunk.__qualname__ = f"chunk_{mode.replace('-', '_')}"
+    return njit(cache=True, nogil=True, fastmath=_FM)(chunk)
 
 
-@njit(cache=True, nogil=True, parallel=True)
+chunk_cbow = _make_chunk("cbow")
+chunk_sg_shared = _make_chunk("sg-shared")
+chunk_sg_pairs = _make_chunk("sg-pairs")
+
+
+def _make_driver(mode, hs):
+    """The parallel loop over chunks (Hogwild): the compiled entry point of one mode, with
+    or without hierarchical softmax (closure constants, pruned before typing).
+
+    Per chunk, the number of words trained (after subsampling) and the loss go to
+    trained_out[k] and loss_out[k]. ``block.ids`` covers every chunk asked for.
+    """
+    cbow, shared = mode == "cbow", mode == "sg-shared"
+
+    def driver(weights, block, chunk_ids, config, tables, position, trained_out, loss_out):
+        paths = tables if hs else None
+        for k in prange(chunk_ids.shape[0]):
+            c = chunk_ids[k]
+            start = c * block.chunk_size
+            stop = start + block.chunk_size
+            if stop > block.n_words:
+                stop = block.n_words
+            s = chunk_state(config.seed, position.epoch, c)
+            args = (weights, block, start, stop, config, tables, paths,
+                    position.words_before + start, position.total_words, s)
+            if cbow:
+                trained, loss, s = chunk_cbow(*args)
+            elif shared:
+                trained, loss, s = chunk_sg_shared(*args)
+            else:
+                trained, loss, s = chunk_sg_pairs(*args)
+            trained_out[k] = trained
+            loss_out[k] = loss
+
+    name = f"train_{mode.replace('-', '_')}{'_hs' if hs else ''}"
+    driver.__name__ = driver.__qualname__ = name
+    return njit(cache=True, nogil=True, parallel=True)(driver)
+
+
+DRIVERS = {(mode, hs): _make_driver(mode, hs)
+           for mode in ("cbow", "sg-shared", "sg-pairs") for hs in (False, True)}
+
+
+def mode_of(config):
+    """The driver key of a TrainConfig (or of anything with sg, shared_negatives and hs)."""
+    mode = "sg-shared" if config.sg and config.shared_negatives else \
+        "sg-pairs" if config.sg else "cbow"
+    return mode, bool(config.hs)
+
+
+def driver_for(config):
+    """The compiled training loop that ``config`` runs (compiled at its first call)."""
+    return DRIVERS[mode_of(config)]
+
+
 def train_chunks(weights, block, chunk_ids, config, tables, position, trained_out, loss_out):
     """Train the given chunks of one epoch in parallel (Hogwild).
 
     ``block.ids`` covers every chunk asked for. Per chunk, the number of words
     trained (after subsampling) and the loss go to trained_out[k] and
-    loss_out[k].
+    loss_out[k]. Runs the compiled driver of ``config``'s mode (``driver_for``)
+    on ``numba.get_num_threads()`` threads; the first call of a mode compiles
+    that mode only.
     """
-    chunk_size, n = block.chunk_size, block.n_words
-    for k in prange(chunk_ids.shape[0]):
-        c = chunk_ids[k]
-        start = c * chunk_size
-        stop = min(start + chunk_size, n)
-        s = chunk_state(config.seed, position.epoch, c)
-        trained, loss, s = train_chunk(weights, block, start, stop, config, tables,
-                                       position.words_before + start, position.total_words, s)
-        trained_out[k] = trained
-        loss_out[k] = loss
+    driver_for(config)(weights, block, chunk_ids, config, tables, position, trained_out,
+                       loss_out)
