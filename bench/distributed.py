@@ -83,24 +83,38 @@ def run_single(paths, params, threads):
     return model, {"vocab_s": t1 - t0, "train_s": t2 - t1, "trained": trained}
 
 
-def run_cluster(paths, params, n_workers, round_words, merge_rule, warm):
-    from dask.distributed import Client, LocalCluster
+class Cluster:
+    """A LocalCluster of ``n_workers`` processes x 1 thread, warmed up once, reused by runs."""
 
-    import numbaw2v.distributed as nd
-    with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                      dashboard_address=":0") as cluster, Client(cluster) as client:
-        nd.train(client, warm, partitions=n_workers,      # every worker loads the kernels
+    def __init__(self, n_workers, params, warm):
+        from dask.distributed import Client, LocalCluster
+
+        import numbaw2v.distributed as nd
+        self.nd, self.n = nd, n_workers
+        self.cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                                    dashboard_address=":0")
+        self.client = Client(self.cluster)
+        nd.train(self.client, warm, partitions=n_workers,      # every worker loads the kernels
                  **dict(params, epochs=1, min_count=1, progress=False))
+
+    def run(self, paths, params, round_words, merge_rule, contraction):
         t0 = time.perf_counter()
-        model = nd.train(client, paths, round_words=round_words, merge_rule=merge_rule,
-                         **dict(params, workers=1, progress=False))
+        model = self.nd.train(self.client, paths, round_words=round_words,
+                              merge_rule=merge_rule, contraction=contraction,
+                              **dict(params, workers=1, progress=False))
         wall = time.perf_counter() - t0
-    st = model.distributed_stats
-    return model, {"vocab_s": model.vocab_seconds, "train_s": st["seconds"], "wall_s": wall,
-                   "trained": st["trained"], "rounds": st["rounds"],
-                   "bytes_per_round": st["bytes_per_round"],
-                   "bytes_per_word": st["bytes_per_word"],
-                   "task_train_s": st["train_seconds"], "merge_s": st["merge_seconds"]}
+        st = model.distributed_stats
+        return model, {"vocab_s": model.vocab_seconds, "train_s": st["seconds"], "wall_s": wall,
+                       "trained": st["trained"], "rounds": st["rounds"],
+                       "bytes_per_round": st["bytes_per_round"],
+                       "bytes_per_word": st["bytes_per_word"],
+                       **{k: st[k] for k in ("task_seconds", "train_seconds", "sync_seconds",
+                                             "diff_seconds", "merge_seconds", "send_seconds",
+                                             "round_seconds")}}
+
+    def close(self):
+        self.client.close()
+        self.cluster.close()
 
 
 # ------------------------------------------------------------------ cost model
@@ -204,17 +218,22 @@ def main(argv=None):
     ap.add_argument("--cluster-workers", default="1,2,4")
     ap.add_argument("--single-threads", default="1,2")
     ap.add_argument("--round-words", default="1048576", help="comma-separated round sizes")
-    ap.add_argument("--merge-rules", default="sum", help="comma-separated: sum,touched,mean")
+    ap.add_argument("--merge-rules", default="contract",
+                    help="comma-separated: contract,sum,sqrt,touched,mean,split")
+    ap.add_argument("--contraction", default="0.01",
+                    help="comma-separated contraction values (the 'contract' rule only)")
     ap.add_argument("--vector-size", type=int, default=100)
     ap.add_argument("--analogies", default=ANALOGIES)
     ap.add_argument("--wordsim", default=WORDSIM)
     ap.add_argument("--out", default=None, help="append the Markdown report to this file")
     ap.add_argument("--json", default=None, help="write the raw rows as JSON here")
     ap.add_argument("--model-only", action="store_true", help="only the cost model")
+    ap.add_argument("--no-model", action="store_true", help="skip the cost model")
     ap.add_argument("--per-core-wps", type=float, default=None,
                     help="per-core speed for --model-only (trained words/s)")
     args = ap.parse_args(argv)
     ints = lambda s: [int(x) for x in s.split(",") if x]   # noqa: E731
+    floats = lambda s: [float(x) for x in s.split(",") if x]   # noqa: E731
     report = []
     rows = []
     per_core = args.per_core_wps
@@ -240,16 +259,24 @@ def main(argv=None):
                 _row(report, r)
                 print(report[-1], flush=True)
             for n in ints(args.cluster_workers):
-                for R in ints(args.round_words):
-                    for rule in args.merge_rules.split(","):
-                        model, r = run_cluster(paths, params, n, R, rule, warm)
-                        r.update(quality(model.wv, args.analogies, args.wordsim), mode=sg,
-                                 system=f"LocalCluster {n} x 1 thread", merge=rule, R=R)
-                        rows.append(r)
-                        _row(report, r)
-                        print(report[-1], flush=True)
-    report += ["", "### Cost model", ""]
-    report.append(model_table(per_core or 1e6, 300))
+                cluster = Cluster(n, params, warm)
+                try:
+                    for R in ints(args.round_words):
+                        for rule in args.merge_rules.split(","):
+                            for c in (floats(args.contraction) if rule == "contract" else [0.01]):
+                                model, r = cluster.run(paths, params, R, rule, c)
+                                r.update(quality(model.wv, args.analogies, args.wordsim),
+                                         mode=sg, system=f"LocalCluster {n} x 1 thread",
+                                         merge=rule + (f" c={c:g}" if rule == "contract" else ""),
+                                         R=R, load=os.getloadavg()[0])
+                                rows.append(r)
+                                _row(report, r)
+                                print(report[-1], flush=True)
+                finally:
+                    cluster.close()
+    if not args.no_model:
+        report += ["", "### Cost model", ""]
+        report.append(model_table(per_core or 1e6, 300))
     text = "\n".join(report) + "\n"
     print(text)
     if args.out:
