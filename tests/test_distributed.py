@@ -169,6 +169,7 @@ def test_resume_from_checkpoint(client, corpus, reference, tmp_path):
 @pytest.mark.parametrize("kwargs,match", [
     (dict(merge_rule="median"), "merge_rule must be one of"),
     (dict(round_words=0), "round_words must be"),
+    (dict(contraction=1.0), "contraction must be a number in"),
     (dict(window=0), "window must be"),
 ])
 def test_bad_parameters(client, corpus, kwargs, match):

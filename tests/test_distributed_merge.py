@@ -136,3 +136,18 @@ def test_rules_on_mixed_row_layouts(rule):
     np.testing.assert_allclose(W, 1 + got)
     new += 1                                             # a copy: W does not change with it
     np.testing.assert_allclose(W, 1 + got)
+
+
+def test_worker_deltas_put_the_replica_back():
+    """After in-place training the replica is the old matrix again, bit for bit."""
+    from numbaw2v.distributed.worker import _deltas
+    rng = np.random.default_rng(4)
+    old = rng.normal(size=(6, 3)).astype(np.float32)
+    W, before = old.copy(), old.copy()
+    W[[1, 4]] += np.float32(0.25)
+    W[2, 0] = np.nextafter(W[2, 0], np.float32(9))        # the smallest change still counts
+    (rows, delta), replica, scratch = _deltas(W, before)
+    assert np.array_equal(rows, [1, 2, 4])
+    assert np.array_equal(replica, old)
+    assert scratch is W and np.array_equal(delta, scratch[rows])    # W is the scratch now
+    assert delta[0, 0] == np.float32(old[1, 0] + np.float32(0.25)) - old[1, 0]

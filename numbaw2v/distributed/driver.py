@@ -3,8 +3,10 @@
 The driver holds the master copy of the model. Per round it submits one task per
 partition (``worker.round_task``), gathers their row deltas, merges them
 (``merge.merge_rows``), and broadcasts the new values of the changed rows; at
-the start of every epoch (and of every session) it broadcasts a full snapshot,
-from which a worker that joins late or replaces a lost one builds its replica.
+the start of every epoch (and of every session), and whenever the updates kept
+since the last one add up to the model's size, it broadcasts a full snapshot,
+from which a worker that joins late or replaces a lost one builds its replica
+(so the cluster keeps at most about twice the model, whatever the round count).
 Dask does the scheduling, data movement, retries and worker loss; numbaw2v adds
 no sockets, RPC or process pools of its own.
 """
@@ -27,7 +29,7 @@ from .vocab_merge import tree_reduce, vocab_from_counts
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_ROUND_WORDS = 1 << 20
+DEFAULT_ROUND_WORDS = 1 << 18           # chosen with the merge rule: see merge.py
 
 
 def _nbytes(*arrays):
@@ -146,7 +148,7 @@ def train(client, corpus_file, *, checkpoint_dir=None, checkpoint_every=60.0,
     bar = _bar(model.progress, schedule)
     start = totals["rounds_done"]
     bar.update(sum(schedule.raw_words(g) for g in range(start)))
-    snapshot, updates = None, []
+    snapshot, updates, kept_bytes = None, [], 0
     last_save = time.perf_counter()
     t_train = time.perf_counter()
     stats = {"rounds": 0, "bytes_up": 0, "bytes_down": 0, "trained": 0, "task_seconds": 0.0,
@@ -156,8 +158,12 @@ def train(client, corpus_file, *, checkpoint_dir=None, checkpoint_every=60.0,
         for g in range(start, schedule.rounds):
             t_round = time.perf_counter()
             n_workers = max(1, len(placement.workers()))
-            if snapshot is None or g % schedule.per_epoch == 0:
-                snapshot, updates = _scatter(client, (g, W_in, W_out)), []
+            if snapshot is None or g % schedule.per_epoch == 0 or \
+                    kept_bytes >= _nbytes(W_in, W_out):
+                ts = time.perf_counter()
+                # the last update stays: a worker's replica one version behind needs only it
+                snapshot, updates, kept_bytes = _scatter(client, (g, W_in, W_out)), updates[-1:], 0
+                stats["send_seconds"] += time.perf_counter() - ts
                 stats["bytes_down"] += _nbytes(W_in, W_out) * n_workers
             slices = schedule.slices(g)
             where = placement.of([s.part for s in slices])
@@ -183,6 +189,7 @@ def train(client, corpus_file, *, checkpoint_dir=None, checkpoint_every=60.0,
             stats["send_seconds"] += time.perf_counter() - ts
             up = sum(_nbytes(r["rows_in"], r["d_in"], r["n_in"], r["rows_out"], r["d_out"],
                              r["n_out"]) for r in results)
+            kept_bytes += _nbytes(rows_in, new_in, rows_out, new_out)
             down = _nbytes(rows_in, new_in, rows_out, new_out) * n_workers
             trained = sum(r["trained"] for r in results)
             raw = sum(r["raw"] for r in results)

@@ -13,7 +13,6 @@ partition's training changed and by how much. Six rules:
   updates touched (rare words are not diluted), the mean for rows that every
   partition saturates (frequent words and negatives do not overshoot). The
   counts ``n_w`` come from the worker (``worker.update_counts``);
-
 - ``"mean"``: plain averaging over all P partitions (what periodic model
   averaging does): a row touched by one partition moves by 1/P of its update;
 - ``"touched"``: each row averaged over the partitions that touched it;
@@ -26,17 +25,20 @@ partition's training changed and by how much. Six rules:
   output rows (W_out), whose frequent rows every partition moves (as centres and
   as negatives).
 
-bench/distributed.py compares them. The default is "sqrt": on 5 M words of
-gutenberg-dev (2 epochs, CBOW; one machine: analogy 0.100, WS-353 0.242) "sum" matched
-one machine with 2 workers (0.100/0.229) but collapsed with 4 (0.002/0.044); "touched"
-and "mean" never diverged but fell to 0.049/0.040 with 4; "sqrt" gave 0.091/0.178
-with 2 and 0.079/0.149 with 4, the best of the rules that stay stable.
+bench/distributed.py compares them. On 5 M words of gutenberg-dev (2 epochs, 1
+thread per worker; one process: CBOW analogy 0.099 / WS-353 0.243, skip-gram
+0.114 / 0.346) with rounds of 2^18 words (the default ``round_words``), "contract"
+with c = 0.002 gave CBOW 0.097/0.253 with 2 workers and 0.089/0.329 with 4, and
+skip-gram 0.103/0.336 with 4: within the issue's bars (-0.02 analogy, -0.03
+WS-353), where "sum" collapses with 4 workers (CBOW 0.003 with 2^20-word rounds)
+and "sqrt" dilutes (skip-gram, 4 workers, 2^20-word rounds: 0.072/0.213). Hence
+the defaults: "contract" with c = 0.002 (``DEFAULT_CONTRACTION``).
 """
 import numpy as np
 
 RULES = ("contract", "sum", "touched", "mean", "split", "sqrt")
 DEFAULT_RULE = "contract"
-DEFAULT_CONTRACTION = 0.01
+DEFAULT_CONTRACTION = 0.002
 
 
 def rule_for(rule, matrix):

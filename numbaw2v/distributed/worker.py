@@ -124,11 +124,14 @@ def _replica(state, session, version, snapshot, updates):
     """The worker's (W_in, W_out) at ``version``: kept, brought forward, or from the snapshot.
 
     ``snapshot`` is (version s, W_in, W_out); ``updates`` holds, for each
-    version v in s+1..``version``, (v, rows_in, new rows_in, rows_out, new rows_out).
+    version v in s+1..``version`` (and possibly s itself, for a replica at s-1),
+    (v, rows_in, new rows_in, rows_out, new rows_out).
     A replica of another driver session (before a resume) is never reused.
     """
     rep = state["replica"]
-    if rep is None or rep[0] != session or not (snapshot[0] <= rep[1] <= version):
+    given = {u[0] for u in updates}
+    if rep is None or rep[0] != session or not rep[1] <= version or not (
+            snapshot[0] <= rep[1] or set(range(rep[1] + 1, version + 1)) <= given):
         rep = (session, snapshot[0], snapshot[1].copy(), snapshot[2].copy())
     _, have, W_in, W_out = rep
     for v, rows_in, new_in, rows_out, new_out in updates:
