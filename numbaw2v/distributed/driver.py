@@ -4,9 +4,9 @@ The driver holds the master copy of the model. Per round it submits one task per
 partition (``worker.round_task``), gathers their row deltas, merges them
 (``merge.merge_rows``), and broadcasts the new values of the changed rows; at
 the start of every epoch (and of every session), and whenever the updates kept
-since the last one add up to the model's size, it broadcasts a full snapshot,
-from which a worker that joins late or replaces a lost one builds its replica
-(so the cluster keeps at most about twice the model, whatever the round count).
+since the last one add up to ``SNAPSHOT_AFTER`` model sizes, it broadcasts a full
+snapshot, from which a worker that joins late or replaces a lost one builds its
+replica (so workers keep a bounded number of model copies, whatever the round count).
 Dask does the scheduling, data movement, retries and worker loss; numbaw2v adds
 no sockets, RPC or process pools of its own.
 """
@@ -30,6 +30,7 @@ from .vocab_merge import tree_reduce, vocab_from_counts
 logger = logging.getLogger(__name__)
 
 DEFAULT_ROUND_WORDS = 1 << 18           # chosen with the merge rule: see merge.py
+SNAPSHOT_AFTER = 4      # a new snapshot once the kept updates reach this many model sizes
 
 
 def _nbytes(*arrays):
@@ -159,7 +160,7 @@ def train(client, corpus_file, *, checkpoint_dir=None, checkpoint_every=60.0,
             t_round = time.perf_counter()
             n_workers = max(1, len(placement.workers()))
             if snapshot is None or g % schedule.per_epoch == 0 or \
-                    kept_bytes >= _nbytes(W_in, W_out):
+                    kept_bytes >= SNAPSHOT_AFTER * _nbytes(W_in, W_out):
                 ts = time.perf_counter()
                 # the last update stays: a worker's replica one version behind needs only it
                 snapshot, updates, kept_bytes = _scatter(client, (g, W_in, W_out)), updates[-1:], 0
