@@ -1,8 +1,9 @@
 """Distributed training on a LocalCluster against one process, plus a cost model for clusters.
 
-    python bench/distributed.py                                   # the issue-12 protocol
-    python bench/distributed.py --max-words 2000000 --epochs 1    # a quick look
-    python bench/distributed.py --merge-rules sum,touched,mean    # compare the merge rules
+    python bench/distributed.py --no-model --out /tmp/dist.md    # the issue-12 protocol
+    python bench/distributed.py --max-words 5000000 --epochs 2    # a quick look
+    python bench/distributed.py --merge-rules contract,sqrt,sum   # compare the merge rules
+    python bench/distributed.py --contraction 0.001,0.002,0.005   # ... and the contraction
     python bench/distributed.py --model-only --bytes-per-word 40  # just the cost model
 
 What it does:
@@ -17,7 +18,10 @@ What it does:
 - ends with the cost model (``cost_model``): throughput of N machines x C cores
   at bandwidth B and round size R, from the measured per-core speed and the
   bytes per round predicted from the vocabulary's word frequencies.
-Prints a Markdown report (and appends it to ``--out`` if given).
+Prints a Markdown report (and appends it to ``--out`` if given): quality, time and
+bytes per system, then each cluster run's per-round time split into the slowest
+task's kernel, copy+diff and replica-sync time, the driver's merge and send, and
+the rest (Dask's scheduling and transfers), with the load average.
 """
 import argparse
 import gzip
@@ -41,8 +45,12 @@ WORDSIM = os.path.join(SHARED, "eval", "wordsim353.tsv")
 
 
 # ------------------------------------------------------------------ corpus
-def write_shards(src, directory, shards, max_words):
-    """Cut ``src`` to ``max_words`` words and write it as ``shards`` plain files of whole lines."""
+def write_shards(src, directory, shards, max_words, interleave=False):
+    """Cut ``src`` to ``max_words`` words and write it as ``shards`` plain files of whole lines.
+
+    Shard k holds the k-th run of consecutive lines, or, with ``interleave``, lines
+    k, k + shards, k + 2 shards, ... (every shard then samples the whole corpus).
+    """
     with gzip.open(src, "rt", encoding="utf-8", errors="replace") as f:
         lines, words = [], 0
         for line in f:
@@ -55,7 +63,8 @@ def write_shards(src, directory, shards, max_words):
     for k in range(shards):
         path = os.path.join(directory, f"shard{k:02d}.txt")
         with open(path, "w", encoding="utf-8") as out:
-            out.writelines(lines[k * len(lines) // shards:(k + 1) * len(lines) // shards])
+            out.writelines(lines[k::shards] if interleave else
+                           lines[k * len(lines) // shards:(k + 1) * len(lines) // shards])
         paths.append(path)
     return paths, words
 
@@ -83,24 +92,38 @@ def run_single(paths, params, threads):
     return model, {"vocab_s": t1 - t0, "train_s": t2 - t1, "trained": trained}
 
 
-def run_cluster(paths, params, n_workers, round_words, merge_rule, warm):
-    from dask.distributed import Client, LocalCluster
+class Cluster:
+    """A LocalCluster of ``n_workers`` processes x 1 thread, warmed up once, reused by runs."""
 
-    import numbaw2v.distributed as nd
-    with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                      dashboard_address=":0") as cluster, Client(cluster) as client:
-        nd.train(client, warm, partitions=n_workers,      # every worker loads the kernels
+    def __init__(self, n_workers, params, warm):
+        from dask.distributed import Client, LocalCluster
+
+        import numbaw2v.distributed as nd
+        self.nd, self.n = nd, n_workers
+        self.cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                                    dashboard_address=":0")
+        self.client = Client(self.cluster)
+        nd.train(self.client, warm, partitions=n_workers,      # every worker loads the kernels
                  **dict(params, epochs=1, min_count=1, progress=False))
+
+    def run(self, paths, params, round_words, merge_rule, contraction):
         t0 = time.perf_counter()
-        model = nd.train(client, paths, round_words=round_words, merge_rule=merge_rule,
-                         **dict(params, workers=1, progress=False))
+        model = self.nd.train(self.client, paths, round_words=round_words,
+                              merge_rule=merge_rule, contraction=contraction,
+                              **dict(params, workers=1, progress=False))
         wall = time.perf_counter() - t0
-    st = model.distributed_stats
-    return model, {"vocab_s": model.vocab_seconds, "train_s": st["seconds"], "wall_s": wall,
-                   "trained": st["trained"], "rounds": st["rounds"],
-                   "bytes_per_round": st["bytes_per_round"],
-                   "bytes_per_word": st["bytes_per_word"],
-                   "task_train_s": st["train_seconds"], "merge_s": st["merge_seconds"]}
+        st = model.distributed_stats
+        return model, {"vocab_s": model.vocab_seconds, "train_s": st["seconds"], "wall_s": wall,
+                       "trained": st["trained"], "rounds": st["rounds"],
+                       "bytes_per_round": st["bytes_per_round"],
+                       "bytes_per_word": st["bytes_per_word"],
+                       **{k: st[k] for k in ("task_seconds", "train_seconds", "sync_seconds",
+                                             "diff_seconds", "merge_seconds", "send_seconds",
+                                             "round_seconds")}}
+
+    def close(self):
+        self.client.close()
+        self.cluster.close()
 
 
 # ------------------------------------------------------------------ cost model
@@ -199,57 +222,89 @@ def main(argv=None):
     ap.add_argument("--corpus", default=CORPUS)
     ap.add_argument("--max-words", type=int, default=0, help="cut the corpus (0: all of it)")
     ap.add_argument("--shards", type=int, default=8)
+    ap.add_argument("--interleave", action="store_true",
+                    help="deal lines to shards round-robin instead of in runs")
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--sg", default="0,1", help="modes: 0 CBOW, 1 skip-gram (comma-separated)")
     ap.add_argument("--cluster-workers", default="1,2,4")
     ap.add_argument("--single-threads", default="1,2")
-    ap.add_argument("--round-words", default="1048576", help="comma-separated round sizes")
-    ap.add_argument("--merge-rules", default="sum", help="comma-separated: sum,touched,mean")
+    ap.add_argument("--round-words", default="262144", help="comma-separated round sizes")
+    ap.add_argument("--merge-rules", default="contract",
+                    help="comma-separated: contract,sum,sqrt,touched,mean,split")
+    ap.add_argument("--contraction", default="0.002",
+                    help="comma-separated contraction values (the 'contract' rule only)")
     ap.add_argument("--vector-size", type=int, default=100)
     ap.add_argument("--analogies", default=ANALOGIES)
     ap.add_argument("--wordsim", default=WORDSIM)
     ap.add_argument("--out", default=None, help="append the Markdown report to this file")
     ap.add_argument("--json", default=None, help="write the raw rows as JSON here")
     ap.add_argument("--model-only", action="store_true", help="only the cost model")
+    ap.add_argument("--no-model", action="store_true", help="skip the cost model")
     ap.add_argument("--per-core-wps", type=float, default=None,
                     help="per-core speed for --model-only (trained words/s)")
     args = ap.parse_args(argv)
     ints = lambda s: [int(x) for x in s.split(",") if x]   # noqa: E731
+    floats = lambda s: [float(x) for x in s.split(",") if x]   # noqa: E731
     report = []
     rows = []
     per_core = args.per_core_wps
     if not args.model_only:
         tmp = tempfile.mkdtemp(prefix="nw2v-dist-bench-")
-        paths, words = write_shards(args.corpus, tmp, args.shards, args.max_words)
+        paths, words = write_shards(args.corpus, tmp, args.shards, args.max_words,
+                                    args.interleave)
         warm = write_shards(args.corpus, tempfile.mkdtemp(prefix="nw2v-warm-"), 1, 5000)[0]
         report.append(f"## Distributed (LocalCluster) on {os.path.basename(args.corpus)}: "
-                      f"{words:,} words in {args.shards} shards, {args.epochs} epochs, "
+                      f"{words:,} words in {args.shards} "
+                      f"{'interleaved ' if args.interleave else ''}shards, {args.epochs} epochs, "
                       f"d={args.vector_size}, {os.cpu_count()} cores")
-        report += ["", "| mode | system | merge | R | analogy | WS-353 | train s | words/s | "
-                   "rounds | bytes/round | bytes/word |", "|---" * 11 + "|"]
+        report += ["", "| mode | system | merge | R | analogy | WS-353 | train s | load | words/s "
+                   "| rounds | bytes/round | bytes/word |", "|---" * 12 + "|"]
         for sg in ints(args.sg):
             params = dict(sg=sg, epochs=args.epochs, vector_size=args.vector_size, seed=1)
             run_single(warm, dict(params, epochs=1, min_count=1), 1)      # compile / load cache
             for t in ints(args.single_threads):
                 model, r = run_single(paths, params, t)
                 r.update(quality(model.wv, args.analogies, args.wordsim), mode=sg,
-                         system=f"1 process, {t} thread(s)")
+                         system=f"1 process, {t} thread(s)", load=os.getloadavg()[0])
                 rows.append(r)
                 if t == 1:
                     per_core = r["trained"] / r["train_s"]
                 _row(report, r)
                 print(report[-1], flush=True)
             for n in ints(args.cluster_workers):
-                for R in ints(args.round_words):
-                    for rule in args.merge_rules.split(","):
-                        model, r = run_cluster(paths, params, n, R, rule, warm)
-                        r.update(quality(model.wv, args.analogies, args.wordsim), mode=sg,
-                                 system=f"LocalCluster {n} x 1 thread", merge=rule, R=R)
-                        rows.append(r)
-                        _row(report, r)
-                        print(report[-1], flush=True)
-    report += ["", "### Cost model", ""]
-    report.append(model_table(per_core or 1e6, 300))
+                cluster = Cluster(n, params, warm)
+                try:
+                    for R in ints(args.round_words):
+                        for rule in args.merge_rules.split(","):
+                            for c in (floats(args.contraction) if rule == "contract" else [0.01]):
+                                model, r = cluster.run(paths, params, R, rule, c)
+                                r.update(quality(model.wv, args.analogies, args.wordsim),
+                                         mode=sg, system=f"LocalCluster {n} x 1 thread",
+                                         merge=rule + (f" c={c:g}" if rule == "contract" else ""),
+                                         R=R, load=os.getloadavg()[0])
+                                rows.append(r)
+                                _row(report, r)
+                                print(report[-1], flush=True)
+                finally:
+                    cluster.close()
+    timed = [r for r in rows if "round_seconds" in r]
+    if timed:
+        report += ["", "Per-round time (s, the slowest task's parts; load = 1-min load average "
+                   "after the run):", "",
+                   "| mode | system | merge | R | round | kernel | copy+diff | sync | merge | "
+                   "send | other | load |", "|---" * 12 + "|"]
+        for r in timed:
+            n = max(r["rounds"], 1)
+            other = r["round_seconds"] - r["task_seconds"] - r["merge_seconds"] - \
+                r["send_seconds"]
+            parts = [r["round_seconds"], r["train_seconds"], r["diff_seconds"],
+                     r["sync_seconds"], r["merge_seconds"], r["send_seconds"], other]
+            report.append(f"| {'CBOW' if r['mode'] == 0 else 'SG'} | {r['system']} | "
+                          f"{r['merge']} | {r['R']:,} | "
+                          + " | ".join(f"{x / n:.3f}" for x in parts) + f" | {r['load']:.1f} |")
+    if not args.no_model:
+        report += ["", "### Cost model", ""]
+        report.append(model_table(per_core or 1e6, 300))
     text = "\n".join(report) + "\n"
     print(text)
     if args.out:
@@ -266,7 +321,8 @@ def _row(report, r):
     fmt = lambda k, f: (f.format(r[k]) if k in r else "")   # noqa: E731
     report.append(f"| {name} | {r['system']} | {r.get('merge', '')} | "
                   f"{fmt('R', '{:,}')} | {fmt('analogy', '{:.3f}')} | {fmt('wordsim', '{:.3f}')} | "
-                  f"{r['train_s']:.1f} | {r['trained'] / max(r['train_s'], 1e-9):,.0f} | "
+                  f"{r['train_s']:.1f} | {fmt('load', '{:.1f}')} | "
+                  f"{r['trained'] / max(r['train_s'], 1e-9):,.0f} | "
                   f"{r.get('rounds', '')} | {fmt('bytes_per_round', '{:,.0f}')} | "
                   f"{fmt('bytes_per_word', '{:.1f}')} |")
 

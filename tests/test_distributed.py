@@ -77,15 +77,17 @@ def test_vocabulary_equals_one_machine(client, tmp_path):
     files[1] += ".gz"
     with open(files[0], "ab") as f:
         f.write("rare1 rare2 rare2\n".encode())
-    one = Word2Vec(min_count=2, max_vocab_size=30, progress=False)
+    one = Word2Vec(min_count=2, max_final_vocab=30, progress=False)
     one.build_vocab(corpus_file=files)
-    many = nd.train(client, files, partitions=3, epochs=1, min_count=2, max_vocab_size=30,
+    many = nd.train(client, files, partitions=3, epochs=1, min_count=2, max_final_vocab=30,
                     vector_size=8, progress=False)
     assert many.vocab.index_to_key == one.vocab.index_to_key
     assert np.array_equal(many.vocab.counts, one.vocab.counts)
     assert (many.corpus_count, many.corpus_total_words) == (one.corpus_count,
                                                            one.corpus_total_words)
     assert many.distributed_stats["partitions"] == 3
+    with pytest.raises(ParameterError, match="max_vocab_size=30: the corpus has 34 word types"):
+        nd.train(client, files, partitions=3, epochs=1, max_vocab_size=30, progress=False)
 
 
 def test_learns_and_returns_an_ordinary_model(reference, corpus, tmp_path):
@@ -167,6 +169,7 @@ def test_resume_from_checkpoint(client, corpus, reference, tmp_path):
 @pytest.mark.parametrize("kwargs,match", [
     (dict(merge_rule="median"), "merge_rule must be one of"),
     (dict(round_words=0), "round_words must be"),
+    (dict(contraction=1.0), "contraction must be a number in"),
     (dict(window=0), "window must be"),
 ])
 def test_bad_parameters(client, corpus, kwargs, match):

@@ -3,8 +3,10 @@
 The driver holds the master copy of the model. Per round it submits one task per
 partition (``worker.round_task``), gathers their row deltas, merges them
 (``merge.merge_rows``), and broadcasts the new values of the changed rows; at
-the start of every epoch (and of every session) it broadcasts a full snapshot,
-from which a worker that joins late or replaces a lost one builds its replica.
+the start of every epoch (and of every session), and whenever the updates kept
+since the last one add up to ``SNAPSHOT_AFTER`` model sizes, it broadcasts a full
+snapshot, from which a worker that joins late or replaces a lost one builds its
+replica (so workers keep a bounded number of model copies, whatever the round count).
 Dask does the scheduling, data movement, retries and worker loss; numbaw2v adds
 no sockets, RPC or process pools of its own.
 """
@@ -27,7 +29,8 @@ from .vocab_merge import tree_reduce, vocab_from_counts
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_ROUND_WORDS = 1 << 20
+DEFAULT_ROUND_WORDS = 1 << 18           # chosen with the merge rule: see merge.py
+SNAPSHOT_AFTER = 4      # a new snapshot once the kept updates reach this many model sizes
 
 
 def _nbytes(*arrays):
@@ -59,7 +62,7 @@ def _scatter(client, obj):
 
 def train(client, corpus_file, *, checkpoint_dir=None, checkpoint_every=60.0,
           round_words=DEFAULT_ROUND_WORDS, merge_rule=merge.DEFAULT_RULE, partitions=None,
-          on_round=None, **params):
+          on_round=None, contraction=merge.DEFAULT_CONTRACTION, **params):
     """Train word2vec data-parallel on the Dask cluster of ``client``; returns a ``Word2Vec``.
 
     ``corpus_file``: path(s), globs or fsspec URLs of text (plain/.gz/.bz2/.xz, one
@@ -70,7 +73,9 @@ def train(client, corpus_file, *, checkpoint_dir=None, checkpoint_every=60.0,
     The corpus is cut into ``partitions`` parts (default: one per Dask worker at
     the start). Training runs in synchronous rounds of about ``round_words`` words
     over all partitions; deltas are merged by ``merge_rule`` (``"sum"``,
-    ``"sqrt"``, ``"touched"``, ``"mean"`` or ``"split"``, see ``numbaw2v.distributed.merge``). With
+    ``"sqrt"``, ``"touched"``, ``"mean"``, ``"split"`` or the default ``"contract"``, whose
+    ``contraction`` is the share of the way to a row's local optimum one update
+    covers; see ``numbaw2v.distributed.merge``). With
     ``checkpoint_dir`` the model is saved there after a round when
     ``checkpoint_every`` seconds have passed since the last save (0: every round)
     and at the end of each epoch, and a run with the same plan resumes from it.
@@ -81,6 +86,8 @@ def train(client, corpus_file, *, checkpoint_dir=None, checkpoint_every=60.0,
     if merge_rule not in merge.RULES:
         raise ParameterError(f"merge_rule must be one of {', '.join(merge.RULES)}, "
                              f"got {merge_rule!r}")
+    if not isinstance(contraction, (int, float)) or not 0 < contraction < 1:
+        raise ParameterError(f"contraction must be a number in (0, 1), got {contraction!r}")
     if not isinstance(round_words, (int, np.integer)) or round_words < 1:
         raise ParameterError(f"round_words must be an integer >= 1, got {round_words!r}")
     model = Word2Vec(**params)                      # parameters checked by the table
@@ -93,7 +100,8 @@ def train(client, corpus_file, *, checkpoint_dir=None, checkpoint_every=60.0,
         "params": {p.name: getattr(model, p.name) for p in param_table.PARAMS if p.saved
                    and p.name != "workers"},
         "pieces": [[str(piece) for piece in g] for g in groups],
-        "round_words": int(round_words), "merge_rule": merge_rule}))
+        "round_words": int(round_words), "merge_rule": merge_rule,
+        "contraction": float(contraction)}))
     data_id = "nw2v" + hashlib.sha256(json.dumps(plan, sort_keys=True).encode()) \
         .hexdigest()[:16]
     session = uuid.uuid4().hex[:12]
@@ -114,7 +122,8 @@ def train(client, corpus_file, *, checkpoint_dir=None, checkpoint_every=60.0,
         if merged["words"] == 0:
             raise VocabularyError(f"the corpus is empty: {corpus_file!r} holds no tokens")
         vocab = vocab_from_counts(merged, model.min_count, model.max_vocab_size, model.sample,
-                                  model.ns_exponent)
+                                  model.ns_exponent, max_final_vocab=model.max_final_vocab,
+                                  sorted_vocab=model.sorted_vocab, null_word=model.null_word)
         totals = {"rounds_done": 0, "sentences": merged["sentences"], "words": merged["words"],
                   "trained": 0, "raw": 0, "loss": 0.0, "bytes_up": 0, "bytes_down": 0}
         del counts
@@ -140,16 +149,22 @@ def train(client, corpus_file, *, checkpoint_dir=None, checkpoint_every=60.0,
     bar = _bar(model.progress, schedule)
     start = totals["rounds_done"]
     bar.update(sum(schedule.raw_words(g) for g in range(start)))
-    snapshot, updates = None, []
+    snapshot, updates, kept_bytes = None, [], 0
     last_save = time.perf_counter()
     t_train = time.perf_counter()
     stats = {"rounds": 0, "bytes_up": 0, "bytes_down": 0, "trained": 0, "task_seconds": 0.0,
-             "train_seconds": 0.0, "merge_seconds": 0.0}
+             "train_seconds": 0.0, "sync_seconds": 0.0, "diff_seconds": 0.0,
+             "merge_seconds": 0.0, "send_seconds": 0.0, "round_seconds": 0.0}
     try:
         for g in range(start, schedule.rounds):
+            t_round = time.perf_counter()
             n_workers = max(1, len(placement.workers()))
-            if snapshot is None or g % schedule.per_epoch == 0:
-                snapshot, updates = _scatter(client, (g, W_in, W_out)), []
+            if snapshot is None or g % schedule.per_epoch == 0 or \
+                    kept_bytes >= SNAPSHOT_AFTER * _nbytes(W_in, W_out):
+                ts = time.perf_counter()
+                # the last update stays: a worker's replica one version behind needs only it
+                snapshot, updates, kept_bytes = _scatter(client, (g, W_in, W_out)), updates[-1:], 0
+                stats["send_seconds"] += time.perf_counter() - ts
                 stats["bytes_down"] += _nbytes(W_in, W_out) * n_workers
             slices = schedule.slices(g)
             where = placement.of([s.part for s in slices])
@@ -161,16 +176,21 @@ def train(client, corpus_file, *, checkpoint_dir=None, checkpoint_every=60.0,
             results = client.gather(futures)
             del futures
             tm = time.perf_counter()
-            rows_in, vals_in = merge.merge_rows([(r["rows_in"], r["d_in"]) for r in results],
-                                                merge.rule_for(merge_rule, "in"), len(groups))
-            rows_out, vals_out = merge.merge_rows([(r["rows_out"], r["d_out"]) for r in results],
-                                                  merge.rule_for(merge_rule, "out"),
-                                                  len(groups))
+            rows_in, vals_in = merge.merge_rows(
+                [(r["rows_in"], r["d_in"], r["n_in"]) for r in results],
+                merge.rule_for(merge_rule, "in"), len(groups), contraction)
+            rows_out, vals_out = merge.merge_rows(
+                [(r["rows_out"], r["d_out"], r["n_out"]) for r in results],
+                merge.rule_for(merge_rule, "out"), len(groups), contraction)
             new_in = merge.apply_merged(W_in, rows_in, vals_in)
             new_out = merge.apply_merged(W_out, rows_out, vals_out)
             update = (g + 1, rows_in, new_in, rows_out, new_out)
+            ts = time.perf_counter()
             updates = updates + [_scatter(client, update)]
-            up = sum(_nbytes(r["rows_in"], r["d_in"], r["rows_out"], r["d_out"]) for r in results)
+            stats["send_seconds"] += time.perf_counter() - ts
+            up = sum(_nbytes(r["rows_in"], r["d_in"], r["n_in"], r["rows_out"], r["d_out"],
+                             r["n_out"]) for r in results)
+            kept_bytes += _nbytes(rows_in, new_in, rows_out, new_out)
             down = _nbytes(rows_in, new_in, rows_out, new_out) * n_workers
             trained = sum(r["trained"] for r in results)
             raw = sum(r["raw"] for r in results)
@@ -180,7 +200,11 @@ def train(client, corpus_file, *, checkpoint_dir=None, checkpoint_every=60.0,
             stats["trained"] += trained
             stats["task_seconds"] += max(r["seconds"] for r in results)
             stats["train_seconds"] += max(r["train_seconds"] for r in results)
-            stats["merge_seconds"] += time.perf_counter() - tm
+            stats["merge_seconds"] += ts - tm
+            slowest = max(results, key=lambda r: r["seconds"])
+            stats["sync_seconds"] += slowest["sync_seconds"]
+            stats["diff_seconds"] += slowest.get("diff_seconds", 0.0)
+            stats["round_seconds"] += time.perf_counter() - t_round
             for k, v in (("trained", trained), ("raw", raw), ("bytes_up", up),
                          ("bytes_down", down)):
                 totals[k] += v
@@ -219,7 +243,8 @@ def train(client, corpus_file, *, checkpoint_dir=None, checkpoint_every=60.0,
         stats, partitions=len(groups), rounds_total=schedule.rounds, per_epoch=schedule.per_epoch,
         bytes_per_round=(stats["bytes_up"] + stats["bytes_down"]) / rounds,
         bytes_per_word=(stats["bytes_up"] + stats["bytes_down"]) / max(stats["trained"], 1),
-        seconds=model.train_seconds, merge_rule=merge_rule, round_words=int(round_words))
+        seconds=model.train_seconds, merge_rule=merge_rule, round_words=int(round_words),
+        contraction=float(contraction))
     logger.info("distributed: %d rounds on %d partitions, %.0f words/s, %.2f MB per round",
                 stats["rounds"], len(groups), stats["trained"] / max(model.train_seconds, 1e-9),
                 model.distributed_stats["bytes_per_round"] / 1e6)

@@ -1,8 +1,18 @@
 """Merging the row deltas the partitions send back after a round.
 
 A delta is (rows int32[k], values float32[k, d]) for each matrix: the rows a
-partition's training changed and by how much. Five rules:
+partition's training changed and by how much. Six rules:
 
+- ``"contract"`` (the default): a row's ``n`` updates in one round are modelled
+  as a contraction toward a local optimum ``e``: after ``n`` updates from ``x0``
+  the row moved by ``(1 - q**n) (e - x0)``, ``q = 1 - c``, where ``c`` (the
+  *contraction*) is the share of the remaining way one update covers. Applying
+  all partitions' ``N = sum n_w`` updates in sequence would move it by
+  ``(1 - q**N) (e - x0)``, hence the merged delta
+  ``(1 - q**N) / sum_w (1 - q**n_w) * sum_w delta_w``: the sum for rows that few
+  updates touched (rare words are not diluted), the mean for rows that every
+  partition saturates (frequent words and negatives do not overshoot). The
+  counts ``n_w`` come from the worker (``worker.update_counts``);
 - ``"mean"``: plain averaging over all P partitions (what periodic model
   averaging does): a row touched by one partition moves by 1/P of its update;
 - ``"touched"``: each row averaged over the partitions that touched it;
@@ -15,16 +25,20 @@ partition's training changed and by how much. Five rules:
   output rows (W_out), whose frequent rows every partition moves (as centres and
   as negatives).
 
-bench/distributed.py compares them. The default is "sqrt": on 5 M words of
-gutenberg-dev (2 epochs, CBOW; one machine: analogy 0.100, WS-353 0.242) "sum" matched
-one machine with 2 workers (0.100/0.229) but collapsed with 4 (0.002/0.044); "touched"
-and "mean" never diverged but fell to 0.049/0.040 with 4; "sqrt" gave 0.091/0.178
-with 2 and 0.079/0.149 with 4, the best of the rules that stay stable.
+bench/distributed.py compares them. On 5 M words of gutenberg-dev (2 epochs, 1
+thread per worker; one process: CBOW analogy 0.099 / WS-353 0.243, skip-gram
+0.114 / 0.346) with rounds of 2^18 words (the default ``round_words``), "contract"
+with c = 0.002 gave CBOW 0.097/0.253 with 2 workers and 0.089/0.329 with 4, and
+skip-gram 0.103/0.336 with 4: within the issue's bars (-0.02 analogy, -0.03
+WS-353), where "sum" collapses with 4 workers (CBOW 0.003 with 2^20-word rounds)
+and "sqrt" dilutes (skip-gram, 4 workers, 2^20-word rounds: 0.072/0.213). Hence
+the defaults: "contract" with c = 0.002 (``DEFAULT_CONTRACTION``).
 """
 import numpy as np
 
-RULES = ("sum", "touched", "mean", "split", "sqrt")
-DEFAULT_RULE = "sqrt"
+RULES = ("contract", "sum", "touched", "mean", "split", "sqrt")
+DEFAULT_RULE = "contract"
+DEFAULT_CONTRACTION = 0.002
 
 
 def rule_for(rule, matrix):
@@ -34,32 +48,84 @@ def rule_for(rule, matrix):
     return rule
 
 
-def merge_rows(deltas, rule, n_parts):
-    """Merge [(rows, values), ...] into (rows, summed values scaled by the rule)."""
+def saturation(n, c):
+    """1 - (1 - c)**n: the share of the way to its local optimum ``n`` updates move a row."""
+    return -np.expm1(np.asarray(n, dtype=np.float64) * np.log1p(-float(c)))
+
+
+def contraction_scale(counts, c):
+    """Per-row factor of the summed deltas for the "contract" rule.
+
+    ``counts`` is [P, k] (updates of each row in each partition). Returns
+    ``(1 - (1-c)**sum_w n_w) / sum_w (1 - (1-c)**n_w)``: 1 where every n_w*c is
+    small (the sum), 1/(partitions with a saturated row) where they are large (the
+    mean of those). Rows no partition counted get 1.
+    """
+    counts = np.asarray(counts, dtype=np.float64)
+    denom = saturation(counts, c).sum(axis=0)
+    num = saturation(counts.sum(axis=0), c)
+    out = np.ones(denom.shape[0], dtype=np.float64)
+    ok = denom > 0
+    out[ok] = num[ok] / denom[ok]
+    return out
+
+
+def merge_rows(deltas, rule, n_parts, contraction=DEFAULT_CONTRACTION):
+    """Merge [(rows, values[, counts]), ...] into (rows, summed values scaled by the rule).
+
+    Each partition's rows are unique. ``counts`` (one per row: the row's updates in
+    that partition this round) are needed by the "contract" rule only. The values
+    are added in partition order (the same sum whatever the rows' layout).
+    """
     if rule not in RULES or rule == "split":
         raise ValueError(f"merge must be one of {', '.join(RULES)}, got {rule!r}")
-    deltas = [(r, v) for r, v in deltas if r.shape[0]]
+    deltas = [tuple(d) for d in deltas if d[0].shape[0]]
     if not deltas:
         return np.empty(0, dtype=np.int32), None
-    uniq = np.unique(np.concatenate([r for r, _ in deltas]))
-    total = np.zeros((uniq.shape[0], deltas[0][1].shape[1]), dtype=np.float32)
-    touched = np.zeros(uniq.shape[0], dtype=np.float32)
-    for rows, values in deltas:             # in partition order; a partition's rows are unique
-        at = np.searchsorted(uniq, rows)
-        total[at] += values
-        touched[at] += 1
+    if rule == "contract" and any(len(d) < 3 for d in deltas):
+        raise ValueError("the 'contract' rule needs per-row update counts")
+    hi = max(int(d[0].max()) for d in deltas) + 1
+    touched = np.zeros(hi, dtype=np.int32)
+    for d in deltas:
+        touched[d[0]] += 1
+    uniq = np.flatnonzero(touched).astype(np.int32)
+    touched = touched[uniq].astype(np.float32)
+    pos = np.full(hi, -1, dtype=np.int64)
+    pos[uniq] = np.arange(uniq.shape[0])
+    total = None
+    counts = np.zeros((len(deltas), uniq.shape[0]), dtype=np.float64) \
+        if rule == "contract" else None
+    for w, d in enumerate(deltas):            # in partition order
+        rows, values = d[0], np.asarray(d[1], dtype=np.float32)
+        every = rows.shape[0] == uniq.shape[0] and np.array_equal(rows, uniq)
+        if total is None and every:
+            total = values.copy()                 # 0 + x: the same bits as adding to zeros
+        else:
+            if total is None:
+                total = np.zeros((uniq.shape[0], values.shape[1]), dtype=np.float32)
+            if every:
+                total += values
+            else:
+                total[pos[rows]] += values
+        if counts is not None:
+            counts[w, pos[rows]] = d[2]
     if rule == "mean":
         total /= np.float32(n_parts)
     elif rule == "touched":
         total /= touched[:, None]
     elif rule == "sqrt":
         total /= np.sqrt(touched)[:, None]
-    return uniq.astype(np.int32), total
+    elif rule == "contract":
+        total *= contraction_scale(counts, contraction).astype(np.float32)[:, None]
+    return uniq, total
 
 
 def apply_merged(W, rows, values):
     """Add merged values to W's rows in place; returns the new rows (what goes to workers)."""
     if rows.shape[0] == 0:
         return np.empty((0, W.shape[1]), dtype=W.dtype)
+    if rows.shape[0] == W.shape[0]:           # every row (rows are unique and sorted)
+        W += values
+        return W.copy()
     W[rows] += values
     return W[rows]

@@ -5,11 +5,15 @@ corpus order keeps the first operand's types first and appends the second's
 new types in their order, so the merged types are in first-seen order of the
 whole corpus and the counts are sums: exactly what one scan of all the files
 finds. ``min_count``, ``max_vocab_size``, subsampling and the negative table
-are then applied once, on the driver, by ``Vocab.from_scan`` as on one machine.
+are then applied once, on the driver, by ``vocab.prepare`` as on one machine.
+``max_vocab_size`` (gensim's pruned scan, which depends on the order sentences
+are seen in) cannot be replayed from merged counts: a run whose corpus has more
+word types than ``max_vocab_size`` raises a ParameterError.
 """
 import numpy as np
 
-from ..vocab import Vocab
+from ..errors import ParameterError
+from ..vocab import RawVocab, prepare
 
 
 def merge_counts(a, b):
@@ -42,9 +46,17 @@ def tree_reduce(client, futures, key_prefix="numbaw2v-vocab-merge"):
     return futures[0]
 
 
-def vocab_from_counts(merged, min_count, max_vocab_size, sample, ns_exponent):
-    """The Vocab (as one machine builds it) of merged counts."""
+def vocab_from_counts(merged, min_count, max_vocab_size, sample, ns_exponent, **options):
+    """The Vocab (as one machine builds it) of merged counts.
+
+    ``options``: ``vocab.prepare``'s max_final_vocab, sorted_vocab, null_word."""
     counts = np.asarray(merged["counts"], dtype=np.int64)
-    vocab, _ = Vocab.from_scan(merged["types"], counts, min_count, max_vocab_size, sample,
-                               ns_exponent)
-    return vocab
+    alive = np.flatnonzero(counts > 0)
+    if max_vocab_size is not None and alive.shape[0] > max_vocab_size:
+        raise ParameterError(
+            f"max_vocab_size={max_vocab_size}: the corpus has {alive.shape[0]} word types and "
+            "gensim's pruned scan cannot be replayed on a cluster; leave max_vocab_size "
+            "unset (None) and use min_count or max_final_vocab")
+    raw = RawVocab([merged["types"][i] for i in alive], counts[alive])
+    return prepare(raw, min_count=min_count, sample=sample, ns_exponent=ns_exponent,
+                   **options).vocab

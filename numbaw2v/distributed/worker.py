@@ -13,8 +13,12 @@ rerun a task on any worker after a loss and get the same result.
   its pieces again).
 - ``round_task`` brings the worker's replica of the model to the round's
   version (from the broadcast row updates, or from the epoch's snapshot), trains
-  the slice with the engine's Hogwild kernels (``training.train_words``) on a
-  copy, and returns the changed rows as deltas.
+  the slice with the engine's Hogwild kernels (``training.train_words``) in
+  place, returns the changed rows as deltas (with each row's expected number of
+  updates, ``update_counts``, for the "contract" merge) and puts the changed rows
+  back, so the replica stays at the round's version. Only the input rows of the
+  slice's words can change, so only those are copied and compared; the output
+  matrix (negatives may be any word) is compared in full.
 """
 import threading
 import time
@@ -26,7 +30,7 @@ from ..encoded import EncodedCorpus
 from ..text import ByteTypeTable, IdSink, Scan, _decode_types, _removed_on_error
 from ..training import make_block, make_tables, make_weights, resolve_workers, train_words
 from ..kernels.records import TrainConfig
-from ..vocab import Vocab
+from ..vocab import Vocab, negative_weights
 from .shards import piece_blocks
 
 _RUNS = {}                       # run id -> per-process cache (see _run)
@@ -87,6 +91,8 @@ def _vocab(state, vocab_data):
         keys, counts, sample, ns_exponent = vocab_data
         state["vocab"] = Vocab(keys, counts, sample, ns_exponent)
         state["tables"] = make_tables(state["vocab"])
+        q = negative_weights(counts, ns_exponent)
+        state["neg_prob"] = q / q.sum()
     return state["vocab"]
 
 
@@ -118,11 +124,14 @@ def _replica(state, session, version, snapshot, updates):
     """The worker's (W_in, W_out) at ``version``: kept, brought forward, or from the snapshot.
 
     ``snapshot`` is (version s, W_in, W_out); ``updates`` holds, for each
-    version v in s+1..``version``, (v, rows_in, new rows_in, rows_out, new rows_out).
+    version v in s+1..``version`` (and possibly s itself, for a replica at s-1),
+    (v, rows_in, new rows_in, rows_out, new rows_out).
     A replica of another driver session (before a resume) is never reused.
     """
     rep = state["replica"]
-    if rep is None or rep[0] != session or not (snapshot[0] <= rep[1] <= version):
+    given = {u[0] for u in updates}
+    if rep is None or rep[0] != session or not rep[1] <= version or not (
+            snapshot[0] <= rep[1] or set(range(rep[1] + 1, version + 1)) <= given):
         rep = (session, snapshot[0], snapshot[1].copy(), snapshot[2].copy())
     _, have, W_in, W_out = rep
     for v, rows_in, new_in, rows_out, new_out in updates:
@@ -148,10 +157,40 @@ def _threads(threads):
         return resolve_workers(None)
 
 
-def _changed(before, after):
-    """(rows, after - before) of the rows that differ."""
-    rows = np.flatnonzero(np.any(after != before, axis=1)).astype(np.int32)
-    return rows, after[rows] - before[rows]
+def update_counts(counts, keep_prob, neg_prob, config):
+    """Expected updates of each row of W_in and W_out when a slice is trained.
+
+    ``counts`` holds each word's occurrences in the slice. After subsampling
+    (``keep_prob``) a word is a context of about ``window + 1`` centre words
+    (``2 window`` without shrink_windows): W_in updates. W_out: each kept word
+    once as the predicted word, plus ``negative`` draws from ``neg_prob`` per
+    kept word (skip-gram without shared negatives: per (centre, context) pair).
+    """
+    kept = counts * keep_prob
+    ctx = config["window"] + 1 if config["shrink_windows"] else 2 * config["window"]
+    per = ctx if config["sg"] and not config["shared_negatives"] else 1
+    n_out = per * (kept + kept.sum() * config["negative"] * neg_prob)
+    return kept * ctx, n_out
+
+
+def _buffers(state, W_in, W_out):
+    """Two matrices shaped like the replica's, allocated once per run and process."""
+    bufs = state.get("buffers")
+    if bufs is None or bufs[0].shape != W_in.shape or bufs[1].shape != W_out.shape:
+        bufs = state["buffers"] = (np.empty_like(W_in), np.empty_like(W_out))
+    return bufs
+
+
+def _deltas(W, before):
+    """Rows of W that differ from ``before`` and their differences, as a pair and arrays.
+
+    Returns ((rows, W[rows] - before[rows]), replica, buffer): W becomes the
+    scratch buffer holding the differences and ``before`` (the exact old values)
+    the replica again, so the replica is back at the round's version without a copy.
+    """
+    np.subtract(W, before, out=W)
+    rows = np.flatnonzero(W.view(np.int32).any(axis=1)).astype(np.int32)
+    return (rows, W[rows]), before, W
 
 
 def round_task(run_id, session, part, pieces, vocab_data, memory_budget_bytes, config, work,
@@ -160,7 +199,8 @@ def round_task(run_id, session, part, pieces, vocab_data, memory_budget_bytes, c
 
     ``work`` is (slice, partition offset, partition size, chunk length, run words);
     ``config`` the TrainConfig as a dict; ``session`` names the driver's session.
-    Returns the row deltas of both matrices and the slice's counts.
+    Returns the row deltas of both matrices, the rows' expected update counts
+    (``n_in``, ``n_out``) and the slice's counts.
     """
     sl, offset, size, chunk, total = work
     t0 = time.perf_counter()
@@ -169,22 +209,34 @@ def round_task(run_id, session, part, pieces, vocab_data, memory_budget_bytes, c
         corpus = _encoded(run_id, part, pieces, vocab_data, memory_budget_bytes)
         W_in, W_out = _replica(state, session, version, snapshot, updates)
         t_ready = time.perf_counter()
-        new_in, new_out = W_in.copy(), W_out.copy()
-        block = make_block(corpus.read(sl.lo, sl.hi), offset + sl.lo, offset + size,
+        ids = corpus.read(sl.lo, sl.hi)
+        counts = np.bincount(ids, minlength=W_in.shape[0])
+        saved = _buffers(state, W_in, W_out)      # kept between rounds: no page faults
+        for keep, W in zip(saved, (W_in, W_out)):
+            np.copyto(keep, W)
+        state["replica"] = None        # being trained in place: rebuilt if this task fails
+        block = make_block(ids, offset + sl.lo, offset + size,
                            corpus.sentence_ends + offset, chunk)
         old_threads = numba.get_num_threads()
         numba.set_num_threads(_threads(threads))
+        t_copied = time.perf_counter()
         try:
-            trained, loss = train_words(make_weights(new_in, new_out), block,
-                                        TrainConfig(**config),
+            trained, loss = train_words(make_weights(W_in, W_out), block, TrainConfig(**config),
                                         state["tables"], sl.epoch, sl.words_before, total,
                                         sl.first_chunk, sl.stop_chunk)
         finally:
             numba.set_num_threads(old_threads)
         t_trained = time.perf_counter()
-        rows_in, d_in = _changed(W_in, new_in)
-        rows_out, d_out = _changed(W_out, new_out)
-    return {"part": part, "rows_in": rows_in, "d_in": d_in, "rows_out": rows_out,
-            "d_out": d_out, "trained": trained, "raw": sl.hi - sl.lo, "loss": loss,
-            "sync_seconds": t_ready - t0, "train_seconds": t_trained - t_ready,
-            "seconds": time.perf_counter() - t0}
+        (rows_in, d_in), W_in, buf_in = _deltas(W_in, saved[0])
+        (rows_out, d_out), W_out, buf_out = _deltas(W_out, saved[1])
+        state["buffers"] = (buf_in, buf_out)
+        state["replica"] = (session, version, W_in, W_out)
+        n_in, n_out = update_counts(counts, state["tables"].keep_prob, state["neg_prob"], config)
+        n_in, n_out = n_in[rows_in].astype(np.float32), n_out[rows_out].astype(np.float32)
+    t_end = time.perf_counter()
+    return {"part": part, "rows_in": rows_in, "d_in": d_in, "n_in": n_in,
+            "rows_out": rows_out, "d_out": d_out, "n_out": n_out, "trained": trained,
+            "raw": sl.hi - sl.lo, "loss": loss, "sync_seconds": t_ready - t0,
+            "train_seconds": t_trained - t_copied,
+            "diff_seconds": (t_copied - t_ready) + (t_end - t_trained),
+            "seconds": t_end - t0}
