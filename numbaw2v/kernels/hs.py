@@ -27,23 +27,42 @@ def hs_update(h, scale, syn1, code, point, length, neu1e, alpha, want_loss):
     then ``row += g * scale * h``. ``h`` is the context row (skip-gram, scale 1)
     or the context sum (CBOW, scale 1/count for the mean). Returns the loss, the
     summed -log P of the path's branches (0 unless want_loss).
+
+    The nodes of a path are distinct rows and ``h`` does not change, so the score of
+    the next node is taken in the same pass over d as the update of the current one
+    (one pass per node instead of two; the same numbers as doing them in turn).
     """
     d = h.shape[0]
     loss = 0.0
+    if length == 0:
+        return loss
+    # score of the first node
+    node = point[0]
+    f = np.float32(0.0)
+    for k in range(d):
+        f += h[k] * syn1[node, k]
     for b in range(length):
-        node = point[b]
-        f = np.float32(0.0)
-        for k in range(d):
-            f += h[k] * syn1[node, k]
+        # gradient of this node
         f *= scale
         label = 1.0 - code[b]
         g = np.float32(sigmoid_grad(f, label, alpha))
         if want_loss:
             loss += score_loss(f, label)
         gh = g * scale
-        for k in range(d):
-            neu1e[k] += g * syn1[node, k]
-            syn1[node, k] += gh * h[k]
+        if b + 1 < length:
+            # this node's update, in the same pass as the next node's score
+            nxt = point[b + 1]
+            f = np.float32(0.0)
+            for k in range(d):
+                f += h[k] * syn1[nxt, k]
+                neu1e[k] += g * syn1[node, k]
+                syn1[node, k] += gh * h[k]
+            node = nxt
+        else:
+            # the last node's update
+            for k in range(d):
+                neu1e[k] += g * syn1[node, k]
+                syn1[node, k] += gh * h[k]
     return loss
 
 
