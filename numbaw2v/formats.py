@@ -260,30 +260,26 @@ def read_native(path, mmap=None):
         raise InputFileError(path, f"cannot memory-map a compressed file (mmap={mmap!r}): "
                                    "load it with mmap=None or decompress it")
     if mmap is not None:
-        try:
-            with np.load(path, allow_pickle=False) as archive:
-                vectors, keys, counts = _native_members(_MappedVectors(archive, path, mmap))
-        except InputFileError:
-            raise
-        except (FileNotFoundError, IsADirectoryError, PermissionError):
-            raise
-        except Exception as err:  # zipfile, EOF, format and decoding errors alike
-            if isinstance(err, MemoryError):
-                raise
-            raise InputFileError(path, f"not a valid numbaw2v vectors file ({err})") from err
-        problem = _native_problem(vectors, keys, counts)
-        if problem:
-            raise InputFileError(path, f"not a valid numbaw2v vectors file ({problem})")
-        return vectors, keys, counts
+        return _checked_native(path, lambda: np.load(path, allow_pickle=False),
+                               lambda archive: _MappedVectors(archive, path, mmap))
     with open_binary(path) as fin:
         try:
             data = fin.read()
         except OSError as err:
             raise read_error(path, err) from err
+    return _checked_native(path, lambda: np.load(io.BytesIO(data), allow_pickle=False),
+                           lambda archive: archive)
+
+
+def _checked_native(path, open_archive, view):
+    """(vectors, keys, counts) of the archive ``open_archive()`` opens, read through ``view``;
+    any damage becomes one InputFileError naming ``path``."""
     try:
-        with np.load(io.BytesIO(data), allow_pickle=False) as archive:
-            vectors, keys, counts = _native_members(archive)
+        with open_archive() as archive:
+            vectors, keys, counts = _native_members(view(archive))
     except InputFileError:
+        raise
+    except (FileNotFoundError, IsADirectoryError, PermissionError):
         raise
     except Exception as err:  # zipfile, EOF, format and decoding errors alike
         if isinstance(err, MemoryError):

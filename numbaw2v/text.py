@@ -238,23 +238,26 @@ def _last_whitespace(buf):
     return max(buf.rfind(w) for w in _WHITESPACE)
 
 
+def whitespace_pieces(blocks):
+    """Regroup byte ``blocks`` into pieces that each end at whitespace (the last at the end),
+    so that no word is cut in two."""
+    carry = b""
+    for data in blocks:
+        buf = carry + data if carry else data
+        cut = _last_whitespace(buf)
+        if cut < 0:
+            carry = buf
+            continue
+        carry = buf[cut + 1:]
+        yield buf[: cut + 1]
+    if carry:
+        yield carry
+
+
 def _file_pieces(path):
     """Yield pieces of a file's bytes, each ending at whitespace (the last at end of file)."""
-    carry = b""
     with _open_input(path) as f:
-        while True:
-            data = f.read(BLOCK_BYTES)
-            if not data:
-                if carry:
-                    yield carry
-                return
-            buf = carry + data if carry else data
-            cut = _last_whitespace(buf)
-            if cut < 0:
-                carry = buf
-                continue
-            carry = buf[cut + 1:]
-            yield buf[: cut + 1]
+        yield from whitespace_pieces(iter(lambda: f.read(BLOCK_BYTES), b""))
 
 
 def _open_input(path):

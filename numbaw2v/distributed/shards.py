@@ -12,7 +12,7 @@ Paths are local paths, globs or fsspec URLs (``s3://``, ``gs://``, ``hdfs://``,
 from dataclasses import dataclass
 
 from ..fileio import compression_of
-from ..text import BLOCK_BYTES, _last_whitespace
+from ..text import BLOCK_BYTES, whitespace_pieces
 
 _GLOB = set("*?[")
 _COMPRESSION = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz", ".lzma": "lzma"}
@@ -134,17 +134,7 @@ def _raw_blocks(piece):
 
 def piece_blocks(piece):
     """Blocks of ``piece``'s text, each ending at whitespace (the last at its end)."""
-    carry = b""
-    for data in _raw_blocks(piece):
-        buf = carry + data if carry else data
-        cut = _last_whitespace(buf)
-        if cut < 0:
-            carry = buf
-            continue
-        carry = buf[cut + 1:]
-        yield buf[: cut + 1]
-    if carry:
-        yield carry
+    return whitespace_pieces(_raw_blocks(piece))
 
 
 def piece_bytes(piece):
