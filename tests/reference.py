@@ -526,26 +526,25 @@ def ref_skipgram_shared(W_in, W_out, buf, i, w, negs, alpha):
                        np.zeros(W_in.shape[1], dtype=np.float32))
 
 
-def ref_train_chunk(W_in, W_out, corpus, sentence_ends, start, stop, keep_prob, prob, alias,
-                    sg, shared, cbow_mean, window, shrink, negative, alpha, min_alpha,
-                    done_before, total, s):
-    """Train positions [start, stop) one word at a time; returns (trained words, state).
-
-    Mirrors numbaw2v.kernels.train.train_chunk: subsampling per sentence
-    piece, per-word window shrink, negatives drawn one word ahead for CBOW
-    and shared-negative skip-gram, learning rate by position in the run.
-    """
+def _ref_draws(prob, alias, negative):
+    """draw(s) -> (negative ids drawn from the alias table, new state)."""
     def draw(s):
         out = []
         for _ in range(negative):
             s = ref_next_state(s)
             out.append(ref_alias_draw(prob, alias, s))
         return out, s
+    return draw
 
-    ahead = (not sg) or shared
+
+def _ref_chunk_loop(corpus, sentence_ends, start, stop, keep_prob, draw, ahead, window,
+                    shrink, alpha, min_alpha, done_before, total, s, train_word):
+    """The chunk loop of the engine, written out; ``train_word(buf, i, w, negs, a, s)``
+    trains one centre word and returns the state. Returns (trained words, state)."""
     si = int(np.searchsorted(sentence_ends, start, side="right"))
     pos, trained = start, 0
     slope = (alpha - min_alpha) / total
+    negs = None
     while pos < stop:
         seg_stop = min(int(sentence_ends[si]), stop)
         buf = []
@@ -570,16 +569,34 @@ def ref_train_chunk(W_in, W_out, corpus, sentence_ends, start, stop, keep_prob, 
                 negs = nxt
                 if i + 1 < n:
                     nxt, s = draw(s)
-            if not sg:
-                ref_cbow_word(W_in, W_out, buf, i, w, negs, a, cbow_mean)
-            elif shared:
-                ref_skipgram_shared(W_in, W_out, buf, i, w, negs, a)
-            else:
-                s = ref_skipgram_pairs(W_in, W_out, buf, i, w, prob, alias, negative, a, s)
+            s = train_word(buf, i, w, negs, a, s)
         trained += n
         pos = seg_stop
         si += 1
     return trained, s
+
+
+def ref_train_chunk(W_in, W_out, corpus, sentence_ends, start, stop, keep_prob, prob, alias,
+                    sg, shared, cbow_mean, window, shrink, negative, alpha, min_alpha,
+                    done_before, total, s):
+    """Train positions [start, stop) one word at a time; returns (trained words, state).
+
+    Mirrors numbaw2v.kernels.train's chunk loop: subsampling per sentence
+    piece, per-word window shrink, negatives drawn one word ahead for CBOW
+    and shared-negative skip-gram, learning rate by position in the run.
+    """
+    def train_word(buf, i, w, negs, a, s):
+        if not sg:
+            ref_cbow_word(W_in, W_out, buf, i, w, negs, a, cbow_mean)
+        elif shared:
+            ref_skipgram_shared(W_in, W_out, buf, i, w, negs, a)
+        else:
+            s = ref_skipgram_pairs(W_in, W_out, buf, i, w, prob, alias, negative, a, s)
+        return s
+
+    return _ref_chunk_loop(corpus, sentence_ends, start, stop, keep_prob,
+                           _ref_draws(prob, alias, negative), (not sg) or shared, window,
+                           shrink, alpha, min_alpha, done_before, total, s, train_word)
 
 
 def ref_train(W_in, W_out, corpus, sentence_ends, chunk_size, keep_prob, prob, alias, sg,
@@ -820,60 +837,31 @@ def ref_train_hs(W_in, W_out, W_hs, paths, lockf, corpus, sentence_ends, chunk_s
     n = len(corpus)
     total = float(max(n * epochs, 1))
     trained = 0
-    slope = (alpha - min_alpha) / total
 
-    def draw(s):
-        out = []
-        for _ in range(negative):
-            s = ref_next_state(s)
-            out.append(ref_alias_draw(prob, alias, s))
-        return out, s
+    def train_word(buf, i, w, negs, a, s):
+        if not sg:
+            ref_cbow_word_hs(W_in, W_out, W_hs, paths, lockf, buf, i, w, negs, a, cbow_mean,
+                             negative, hs)
+        elif shared:
+            ref_skipgram_shared_hs(W_in, W_out, W_hs, paths, lockf, buf, i, w, negs, negative,
+                                   hs, a)
+        else:
+            s = ref_skipgram_pairs_hs(W_in, W_out, W_hs, paths, lockf, buf, i, w, prob, alias,
+                                      negative, hs, a, s)
+        return s
 
-    ahead = (not sg) or shared
+    draw = _ref_draws(prob, alias, negative)
     for epoch in range(epochs):
         for chunk in range(-(-n // chunk_size)):
             start, stop = chunk * chunk_size, min((chunk + 1) * chunk_size, n)
-            s = ref_chunk_state(seed, epoch, chunk)
-            done_before = epoch * n + start
-            si = int(np.searchsorted(sentence_ends, start, side="right"))
-            pos = start
-            while pos < stop:
-                seg_stop = min(int(sentence_ends[si]), stop)
-                buf = []
-                for p in range(pos, seg_stop):
-                    wd = int(corpus[p])
-                    if keep_prob[wd] < 1.0:
-                        s = ref_next_state(s)
-                        if keep_prob[wd] < ref_uniform(s):
-                            continue
-                    buf.append(wd)
-                m = len(buf)
-                scale = (seg_stop - pos) / max(m, 1)
-                if ahead and m:
-                    nxt, s = draw(s)
-                for i in range(m):
-                    a = max(min_alpha, alpha - slope * (done_before + (pos - start) + i * scale))
-                    w = window
-                    if shrink:
-                        s = ref_next_state(s)
-                        w = window - ref_below(s, window)
-                    if ahead:
-                        negs = nxt
-                        if i + 1 < m:
-                            nxt, s = draw(s)
-                    if not sg:
-                        ref_cbow_word_hs(W_in, W_out, W_hs, paths, lockf, buf, i, w, negs, a,
-                                         cbow_mean, negative, hs)
-                    elif shared:
-                        ref_skipgram_shared_hs(W_in, W_out, W_hs, paths, lockf, buf, i, w, negs,
-                                               negative, hs, a)
-                    else:
-                        s = ref_skipgram_pairs_hs(W_in, W_out, W_hs, paths, lockf, buf, i, w,
-                                                  prob, alias, negative, hs, a, s)
-                trained += m
-                pos = seg_stop
-                si += 1
+            t, _ = _ref_chunk_loop(corpus, sentence_ends, start, stop, keep_prob, draw,
+                                   (not sg) or shared, window, shrink, alpha, min_alpha,
+                                   epoch * n + start, total, ref_chunk_state(seed, epoch, chunk),
+                                   train_word)
+            trained += t
     return trained
+
+
 # ---- vocabulary twins (numbaw2v.kernels.vocab and numbaw2v.vocab) ----
 
 def ref_pruned_scan(sentences, max_vocab_size, trim_rule=None):
