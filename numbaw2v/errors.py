@@ -75,8 +75,15 @@ class WordDecodeError(InputFileError, UnicodeDecodeError):
         return self._message
 
     def __reduce__(self):
-        err = UnicodeDecodeError(self.encoding, self.object, self.start, self.end, self.reason)
-        return self.__class__, (self.path, err, self.line, self.offset)
+        # plain fields, no nested exception object: pickling helpers that rewrite how
+        # exceptions pickle (tblib, which Dask installs) rebuild nested ones without their state
+        return _rebuild_word_decode_error, (self.__class__, self.path, self.encoding,
+                                            self.object, self.start, self.end, self.reason,
+                                            self.line, self.offset)
+
+
+def _rebuild_word_decode_error(cls, path, encoding, data, start, end, reason, line, offset):
+    return cls(path, UnicodeDecodeError(encoding, data, start, end, reason), line, offset)
 
 
 class UnsafePickleError(InputFileError):

@@ -190,6 +190,28 @@ def test_the_projects_file_errors_survive_pickling():
         assert type(back) is type(error) and str(back) == str(error) and back.path == error.path
 
 
+def test_file_errors_survive_pickling_under_tblib():
+    """Dask installs tblib's exception pickling; errors sent back from workers still rebuild."""
+    pickling_support = pytest.importorskip("tblib.pickling_support")
+    import copyreg
+    import pickle
+
+    from numbaw2v.errors import WordDecodeError
+    before = dict(copyreg.dispatch_table)
+    pickling_support.install()
+    try:
+        try:
+            b"\xff".decode("utf8")
+        except UnicodeDecodeError as err:
+            decode = WordDecodeError("v.bin", err, offset=7)
+        for error in (InputFileError("a.txt", "damaged", line=3), decode):
+            back = pickle.loads(pickle.dumps(error))
+            assert type(back) is type(error) and str(back) == str(error)
+    finally:
+        copyreg.dispatch_table.clear()
+        copyreg.dispatch_table.update(before)
+
+
 def test_an_error_about_another_file_inside_the_block_is_not_blamed_on_the_output(tmp_path):
     with pytest.raises(FileNotFoundError) as info:
         with fileio.atomic_output(tmp_path / "out.bin"):

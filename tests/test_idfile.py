@@ -127,7 +127,6 @@ def test_sentence_ends_on_disk_equal_those_in_memory(tmp_path, tmpdir_spills, mo
     in blocks of 4 and lengths in pieces of ``piece``: the same ends on disk and in memory."""
     from numbaw2v import encoded
     from numbaw2v.encoded import EncodedCorpus
-    from numbaw2v.vocab import Vocab
 
     monkeypatch.setattr(encoded._RawEnds, "PIECE", piece)
     monkeypatch.setattr(text.IdFile, "blocks", lambda self, block=4: _blocks(self, 4))
@@ -136,7 +135,7 @@ def test_sentence_ends_on_disk_equal_those_in_memory(tmp_path, tmpdir_spills, mo
     got = {}
     for budget in (0, 1 << 20):
         scan = text.scan_files([str(path)], budget)
-        _, mapping = Vocab.from_scan(scan.types, scan.counts, 2, None, 1e-3, 0.75)
+        mapping = _vocabulary_ids(scan, min_count=2)
         enc = EncodedCorpus.from_scan(scan, mapping, budget)
         assert enc.on_disk == (budget == 0)
         got[budget] = (np.asarray(enc.sentence_ends).tolist(), enc.ids.tolist())
@@ -178,7 +177,6 @@ def test_lengths_and_ends_follow_the_ids_to_disk(tmp_path, tmpdir_spills, source
     """Five long lines: the ids (2,000 bytes) pass a 1,000-byte budget, the lengths (40 bytes)
     would not, yet go to disk with them, and so do the ends; equal to an in-memory run."""
     from numbaw2v.encoded import EncodedCorpus
-    from numbaw2v.vocab import Vocab
 
     lines = [" ".join(f"w{(i * 7 + j) % 13}" for j in range(100)) for i in range(5)]
     path = tmp_path / "long.txt"
@@ -190,10 +188,20 @@ def test_lengths_and_ends_follow_the_ids_to_disk(tmp_path, tmpdir_spills, source
         spilled = budget == 1000
         assert (scan.sink.file is not None) == spilled
         assert isinstance(scan.sentence_lengths, np.memmap) == spilled
-        _, mapping = Vocab.from_scan(scan.types, scan.counts, 1, None, 1e-3, 0.75)
+        mapping = _vocabulary_ids(scan, min_count=1)
         enc = EncodedCorpus.from_scan(scan, mapping, budget)
         assert isinstance(enc.sentence_ends, np.memmap) == spilled == enc.on_disk
         got.append(np.asarray(enc.sentence_ends).tolist())
         enc.close()
     assert got[0] == got[1] == [100, 200, 300, 400, 500]
     assert tmpdir_spills() == []
+
+
+def _vocabulary_ids(scan, min_count):
+    """The scan's provisional ids -> vocabulary ids (-1: dropped), as Word2Vec maps them."""
+    from numbaw2v.vocab import prepare, raw_from_scan
+    vocab = prepare(raw_from_scan(scan), min_count=min_count, sample=1e-3,
+                    ns_exponent=0.75).vocab
+    index = vocab.key_to_index
+    return np.fromiter((index.get(t, -1) for t in scan.types), dtype=np.int32,
+                       count=len(scan.types))
