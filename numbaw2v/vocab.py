@@ -203,25 +203,22 @@ def replay_pruned_scan(scan, max_vocab_size, trim_rule=None):
         position["min_reduce"] += 1
         position["prunes"] += 1
 
-    for block in _typed_blocks(scan):
-        block = np.ascontiguousarray(block, dtype=np.int32)
+    def count(block, base):
+        """Count ``block`` (ids from position ``base``), pruning whenever the table is full."""
         pos = base
         while True:
             status, pos, si = count_until_full(block, base, pos, ends, position["si"], counts,
                                                stamps, state, int(max_vocab_size))
             position["si"] = si
             if status != PRUNE:
-                break
+                return
             prune()
+
+    for block in _typed_blocks(scan):
+        block = np.ascontiguousarray(block, dtype=np.int32)
+        count(block, base)
         base += block.shape[0]
-    empty = np.empty(0, dtype=np.int32)
-    while True:                                          # sentence ends after the last token
-        status, _, si = count_until_full(empty, base, base, ends, position["si"], counts,
-                                         stamps, state, int(max_vocab_size))
-        position["si"] = si
-        if status != PRUNE:
-            break
-        prune()
+    count(np.empty(0, dtype=np.int32), base)             # sentence ends after the last token
     if position["prunes"]:
         logger.info("max_vocab_size=%d pruned the raw vocabulary %d times", max_vocab_size,
                     position["prunes"])
