@@ -62,6 +62,12 @@ class Vocab:
     def __len__(self):
         return len(self.index_to_key)
 
+    def ids_of(self, types):
+        """int32 vocabulary id of each word type (-1: not in the vocabulary), e.g. the
+        mapping of a scan's provisional ids (a loop over word types, not tokens)."""
+        index = self.key_to_index
+        return np.fromiter((index.get(t, -1) for t in types), dtype=np.int32, count=len(types))
+
     @property
     def total_words(self):
         return int(self.counts.sum())

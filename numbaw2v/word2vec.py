@@ -445,9 +445,7 @@ class Word2Vec:
                 self._set_encoded(None, None)
             return
         scan, key, fingerprint = pending
-        index = self.vocab.key_to_index
-        mapping = np.fromiter((index.get(t, -1) for t in scan.types), dtype=np.int32,
-                              count=len(scan.types))
+        mapping = self.vocab.ids_of(scan.types)
         encoded = EncodedCorpus.from_scan(scan, mapping, self.corpus_memory_limit)
         self._set_encoded(encoded, key, fingerprint)
 
@@ -581,9 +579,7 @@ class Word2Vec:
         if self._is_encoded(key, fingerprint):
             return self._encoded
         scan = self._scan(corpus_iterable, paths)
-        index = self.vocab.key_to_index
-        mapping = np.fromiter((index.get(t, -1) for t in scan.types), dtype=np.int32,
-                              count=len(scan.types))
+        mapping = self.vocab.ids_of(scan.types)
         encoded = EncodedCorpus.from_scan(scan, mapping, self.corpus_memory_limit)
         if encoded.n_words == 0:
             encoded.close()
@@ -707,9 +703,7 @@ class Word2Vec:
             if scan.sentence_lengths.shape[0] > total_sentences:
                 logger.warning("terminating after %d sentences (set a higher total_sentences "
                                "to score more)", total_sentences)
-            index = self.vocab.key_to_index
-            mapping = np.fromiter((index.get(t, -1) for t in scan.types), dtype=np.int32,
-                                  count=len(scan.types))
+            mapping = self.vocab.ids_of(scan.types)
             ids = np.ascontiguousarray(scan.compose(mapping)[scan.ids], dtype=np.int32)
         finally:
             scan.close()

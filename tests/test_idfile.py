@@ -202,6 +202,4 @@ def _vocabulary_ids(scan, min_count):
     from numbaw2v.vocab import prepare, raw_from_scan
     vocab = prepare(raw_from_scan(scan), min_count=min_count, sample=1e-3,
                     ns_exponent=0.75).vocab
-    index = vocab.key_to_index
-    return np.fromiter((index.get(t, -1) for t in scan.types), dtype=np.int32,
-                       count=len(scan.types))
+    return vocab.ids_of(scan.types)

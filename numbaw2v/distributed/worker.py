@@ -104,10 +104,7 @@ def _encoded(run_id, part, pieces, vocab_data, memory_budget_bytes):
         return corpus
     vocab = _vocab(state, vocab_data)
     scan = state["scans"].pop(part, None) or scan_pieces(pieces, memory_budget_bytes)
-    index = vocab.key_to_index
-    mapping = np.fromiter((index.get(t, -1) for t in scan.types), dtype=np.int32,
-                          count=len(scan.types))        # a loop over word types
-    corpus = EncodedCorpus.from_scan(scan, mapping, memory_budget_bytes)
+    corpus = EncodedCorpus.from_scan(scan, vocab.ids_of(scan.types), memory_budget_bytes)
     state["corpora"][part] = corpus
     return corpus
 

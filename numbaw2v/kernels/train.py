@@ -37,13 +37,11 @@ from .hs import hs_update
 from .policy import FASTMATH
 from .prefetch import prefetch_row
 from .rng import below, chunk_state, next_state, uniform
-from .sigmoid import MAX_EXP, SIGMOID_BINS, SIGMOID_TABLE, score_loss, sigmoid_grad
+from .sigmoid import score_loss, sigmoid_grad
 
-__all__ = ["MAX_EXP", "SIGMOID_BINS", "SIGMOID_TABLE", "DRIVERS", "driver_for", "train_chunks"]
+__all__ = ["DRIVERS", "driver_for", "train_chunks"]
 
 _FM = FASTMATH
-_grad = sigmoid_grad
-_loss = score_loss
 
 
 @njit(cache=True, nogil=True, fastmath=_FM)
@@ -91,9 +89,9 @@ def cbow_word(weights, tables, config, buf, n, i, w, neu1, neu1e, negs, alpha, p
         for k in range(d):
             f += neu1[k] * W_out[word, k]
         f *= scale
-        g = np.float32(_grad(f, 1.0, alpha))
+        g = np.float32(sigmoid_grad(f, 1.0, alpha))
         if want_loss:
-            loss += _loss(f, 1.0)
+            loss += score_loss(f, 1.0)
         prev = word
         for t in range(negs.shape[0]):
             target = negs[t]
@@ -107,9 +105,9 @@ def cbow_word(weights, tables, config, buf, n, i, w, neu1, neu1e, negs, alpha, p
                 neu1e[k] += g * W_out[prev, k]
                 W_out[prev, k] += gh * neu1[k]
             f *= scale
-            g = np.float32(_grad(f, 0.0, alpha))
+            g = np.float32(sigmoid_grad(f, 0.0, alpha))
             if want_loss:
-                loss += _loss(f, 0.0)
+                loss += score_loss(f, 0.0)
             prev = target
         # output update of the last target
         gh = g * scale
@@ -167,9 +165,9 @@ def skipgram_pairs(weights, tables, config, buf, n, i, w, neu1e, alpha, s, paths
             f = np.float32(0.0)
             for k in range(d):
                 f += W_in[c, k] * W_out[target, k]
-            g = np.float32(_grad(f, label, alpha))
+            g = np.float32(sigmoid_grad(f, label, alpha))
             if want_loss:
-                loss += _loss(f, label)
+                loss += score_loss(f, label)
             # output update, collecting the input error
             for k in range(d):
                 neu1e[k] += g * W_out[target, k]
@@ -227,9 +225,9 @@ def skipgram_shared(weights, tables, config, buf, n, i, w, ctx, targets, G, acc,
             for k in range(d):
                 f += W_in[c, k] * W_out[tb, k]
             label = 1.0 if b == 0 else 0.0
-            G[a, b] = np.float32(_grad(f, label, alpha))
+            G[a, b] = np.float32(sigmoid_grad(f, label, alpha))
             if want_loss:
-                loss += _loss(f, label)
+                loss += score_loss(f, label)
         # its input error, from the output rows before any update
         for b in range(nt):
             g = G[a, b]
