@@ -26,7 +26,7 @@ XFAIL = {
 FLAKY = {
     # After online training on the few 'terrorism' sentences with seed=42 and 2 threads,
     # n_similarity(['war'], ['terrorism']) is about 0.03 here and falls below 0 in some runs
-    # (Hogwild order). Measured: seeds 0-3 give 0.08-0.17 with one thread; gensim 0.05-0.13.
+    # (Hogwild order). Measured: seeds 0-3 give 0.08-0.18 with one thread; gensim 0.05-0.13.
     "TestWord2VecModel.test_cbow_hs_online":
         "similarity > 0 after online training: ~0.03 for seed 42, below 0 in some 2-thread runs",
 }
