@@ -38,12 +38,19 @@ def make_problem(seed, V=14, n=160, n_sentences=5, d=8):
 def run_kernel(W_in, W_out, corpus, ends, chunk, keep, table, mode, window, shrink, negative,
                alpha, min_alpha, epochs, seed):
     sg, shared, cbow_mean = MODES[mode]
-    n = corpus.shape[0]
-    n_chunks = -(-n // chunk)
     config = make_config(sg=sg, cbow_mean=cbow_mean, window=window, shrink_windows=shrink,
                          negative=negative, shared_negatives=shared, alpha=alpha,
                          min_alpha=min_alpha, seed=seed, compute_loss=False)
     tables = make_tables(SimpleNamespace(keep_prob=keep, table=table))
+    return train_one_thread(make_weights(W_in, W_out), corpus, ends, chunk, config, tables,
+                            epochs)
+
+
+def train_one_thread(weights, corpus, ends, chunk, config, tables, epochs, check_loss=None):
+    """Every chunk of every epoch in order on one thread (what the twins do); returns the
+    words trained. ``check_loss(losses)`` sees each epoch's per-chunk losses."""
+    n = corpus.shape[0]
+    n_chunks = -(-n // chunk)
     block = make_block(ids=corpus, base=0, n_words=n, sentence_ends=ends, chunk_size=chunk)
     old = numba.get_num_threads()
     numba.set_num_threads(1)
@@ -51,12 +58,15 @@ def run_kernel(W_in, W_out, corpus, ends, chunk, keep, table, mode, window, shri
     try:
         for epoch in range(epochs):
             t = np.zeros(n_chunks, dtype=np.int64)
-            train_chunks(weights=make_weights(W_in, W_out), block=block,
+            loss = np.zeros(n_chunks)
+            train_chunks(weights=weights, block=block,
                          chunk_ids=np.arange(n_chunks, dtype=np.int64), config=config,
                          tables=tables,
                          position=RunPosition(epoch=epoch, words_before=epoch * n,
                                               total_words=float(n * epochs)),
-                         trained_out=t, loss_out=np.zeros(n_chunks))
+                         trained_out=t, loss_out=loss)
+            if check_loss is not None:
+                check_loss(loss)
             trained += int(t.sum())
     finally:
         numba.set_num_threads(old)
@@ -111,29 +121,16 @@ def test_keep_probabilities_equal_twin():
 def run_kernel_hs(W_in, W_out, W_hs, tree, lockf, corpus, ends, chunk, keep, table, mode, window,
                   negative, alpha, epochs, seed):
     sg, shared, cbow_mean = MODES[mode]
-    n = corpus.shape[0]
-    n_chunks = -(-n // chunk)
     config = make_config(sg=sg, cbow_mean=cbow_mean, window=window, shrink_windows=True,
                          negative=negative, shared_negatives=shared, alpha=alpha,
                          min_alpha=0.01, seed=seed, compute_loss=True, hs=True)
     tables = make_tables(SimpleNamespace(keep_prob=keep, table=table), tree, lockf)
-    block = make_block(ids=corpus, base=0, n_words=n, sentence_ends=ends, chunk_size=chunk)
     weights = make_weights(W_in, W_out if negative else None, W_hs)
-    old = numba.get_num_threads()
-    numba.set_num_threads(1)
-    trained = 0
-    try:
-        for epoch in range(epochs):
-            t = np.zeros(n_chunks, dtype=np.int64)
-            loss = np.zeros(n_chunks)
-            train_chunks(weights, block, np.arange(n_chunks, dtype=np.int64), config, tables,
-                         RunPosition(epoch=epoch, words_before=epoch * n,
-                                     total_words=float(n * epochs)), t, loss)
-            assert np.all(np.isfinite(loss)) and loss.sum() > 0
-            trained += int(t.sum())
-    finally:
-        numba.set_num_threads(old)
-    return trained
+
+    def check_loss(loss):
+        assert np.all(np.isfinite(loss)) and loss.sum() > 0
+
+    return train_one_thread(weights, corpus, ends, chunk, config, tables, epochs, check_loss)
 
 
 def check_hs_against_twin(seed, mode, negative, window=3, sample=0.05, chunk=37, epochs=2,
