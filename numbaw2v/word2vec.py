@@ -358,17 +358,14 @@ class Word2Vec:
     def prepare_weights(self, update=False):
         """Make the weights for the vocabulary: fresh ones, or (``update``) grown ones."""
         if not update:
-            n_old = 0
             self._init_weights()
-        else:
-            n_old = self._update_weights()
-        self._vocabulary_changed(update, n_old)
-
-    def _vocabulary_changed(self, update, n_old):
-        """Hook for tables that follow the vocabulary (hierarchical softmax's tree)."""
-        if update and self.syn1 is not None and self.syn1.shape[0] == n_old:
+            return
+        n_old = self._update_weights()
+        # hierarchical softmax follows the grown vocabulary: zero rows, a new tree
+        if self.syn1 is not None and self.syn1.shape[0] == n_old:
             self.syn1 = _grown(self.syn1, len(self.vocab))
         self._make_hs_tables()
+        self._share_hs_paths()
 
     def _update_weights(self):
         """Grow the weights to the updated vocabulary; returns the old number of rows.
@@ -518,13 +515,12 @@ class Word2Vec:
         word (new rows zero, as gensim grows it).
         """
         self.huffman = build_huffman(self.vocab.counts) if self.hs else None
-        self._share_hs_paths()
         return self.huffman
 
     def _share_hs_paths(self):
         """Each word's Huffman code and inner nodes as gensim shows them:
         ``wv.get_vecattr(word, 'code')`` and ``'point'`` (when hs=1)."""
-        wv, tree = getattr(self, "wv", None), self.huffman
+        wv, tree = self.wv, self.huffman
         if wv is None or tree is None or len(wv) != tree.code_lens.shape[0]:
             return
         ends = tree.code_lens.tolist()

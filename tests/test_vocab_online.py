@@ -424,5 +424,8 @@ def test_update_of_an_hs_model_grows_syn1_rebuilds_the_tree_and_trains(negative)
     np.testing.assert_array_equal(model.syn1[:4], before)
     assert not model.syn1[4:].any()
     assert model.huffman.code_lens.shape == (6,)
+    new_row = model.wv.get_index("zeta")
+    np.testing.assert_array_equal(model.wv.get_vecattr("zeta", "code"),
+                                  model.huffman.codes[new_row, :model.huffman.code_lens[new_row]])
     model.train(new, total_examples=len(new), epochs=1)
     assert model.syn1[4:].any() and np.isfinite(model.wv.vectors).all()
