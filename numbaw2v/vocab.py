@@ -308,20 +308,6 @@ def negative_weights(counts, ns_exponent):
     return w
 
 
-def select_words(counts, min_count, max_vocab_size=None):
-    """Indices of the types with ``count >= min_count``, most frequent first (ties: later first).
-
-    ``max_vocab_size`` cuts the list (a plain cap, used by tools; the model's own
-    ``max_vocab_size`` is gensim's pruned scan).
-    """
-    counts = np.asarray(counts, dtype=np.int64)
-    kept = np.flatnonzero(counts >= int(min_count))
-    order = kept[np.lexsort((-kept, -counts[kept]))]
-    if max_vocab_size is not None:
-        order = order[: int(max_vocab_size)]
-    return order
-
-
 @dataclass
 class Prepared:
     """What ``prepare`` decided: the new Vocab (None on a dry run) and gensim's report."""
