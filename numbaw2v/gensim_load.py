@@ -24,6 +24,7 @@ gensim does not need to be installed.
 """
 import _compat_pickle
 import codecs
+import collections
 import logging
 import os
 import pickle
@@ -158,8 +159,8 @@ _ALLOWED = {
     ("numpy", "dtype"): _dtype,
     ("numpy", "ndarray"): np.ndarray,
     ("_codecs", "encode"): _encode,
-    ("collections", "defaultdict"): __import__("collections").defaultdict,
-    ("collections", "OrderedDict"): __import__("collections").OrderedDict,
+    ("collections", "defaultdict"): collections.defaultdict,
+    ("collections", "OrderedDict"): collections.OrderedDict,
     # random-number generator state (gensim pickles its model.random): not needed, dropped
     ("numpy.random", "__RandomState_ctor"): _Ignored,
     ("numpy.random._pickle", "__randomstate_ctor"): _Ignored,
