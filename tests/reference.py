@@ -886,3 +886,9 @@ def ref_pruned_scan(sentences, max_vocab_size, trim_rule=None):
                     del counts[word]
             threshold += 1
     return counts
+
+
+def ref_changed_rows(W, before):
+    """Twin of kernels.delta.changed_rows: (rows, W[rows] - before[rows]) of differing rows."""
+    rows = np.flatnonzero((W != before).any(axis=1))
+    return rows, W[rows] - before[rows]

@@ -149,5 +149,6 @@ def test_worker_deltas_put_the_replica_back():
     (rows, delta), replica, scratch = _deltas(W, before)
     assert np.array_equal(rows, [1, 2, 4])
     assert np.array_equal(replica, old)
-    assert scratch is W and np.array_equal(delta, scratch[rows])    # W is the scratch now
+    assert scratch is W                                  # W is the next round's scratch
+    assert np.array_equal(delta, W[rows] - old[rows])
     assert delta[0, 0] == np.float32(old[1, 0] + np.float32(0.25)) - old[1, 0]
