@@ -225,13 +225,18 @@ def _workers(row):
 
 
 def _single_per_core(rows, mode):
-    """Trained words/s per thread of the single-process run of ``mode`` (fewest threads)."""
-    best = None
+    """(threads, trained words/s per thread, runs): the mean over the single-process runs
+    of ``mode`` with the fewest threads; None if there is none."""
+    runs = {}
     for r in rows:
         m = re.match(r"1 process, (\d+) thread", r.get("system", ""))
-        if m and r.get("mode") == mode and (best is None or int(m.group(1)) < best[0]):
-            best = (int(m.group(1)), r["trained"] / r["train_s"] / int(m.group(1)))
-    return best
+        if m and r.get("mode") == mode:
+            t = int(m.group(1))
+            runs.setdefault(t, []).append(r["trained"] / r["train_s"] / t)
+    if not runs:
+        return None
+    t = min(runs)
+    return t, float(np.mean(runs[t])), len(runs[t])
 
 
 def fit_overhead(points):
@@ -255,8 +260,8 @@ def model_vs_measured(rows, counts, dim=100, negative=5, window=5, sample=1e-3, 
     ``counts``: the corpus's vocabulary counts (after min_count). Bytes are predicted
     from them alone. Time per round = compute + communication: compute is the round's
     trained words over min(workers, ``cores``) cores at the per-core speed of the
-    single-process run of the same mode (the cluster row's own kernel speed if there
-    is none); communication is latency + measured bytes / bandwidth, both fitted to
+    single-process runs of the same mode (their mean; the cluster row's own kernel
+    speed if there is none); communication is latency + measured bytes / bandwidth, both fitted to
     the rows' measured overhead (round time minus kernel time).
     """
     cores = cores or os.cpu_count() or 1
@@ -302,9 +307,12 @@ def model_vs_measured(rows, counts, dim=100, negative=5, window=5, sample=1e-3, 
                       f"{compute + comm:.3f} | {ratio:.2f} |")
     bw_text = "no bandwidth term (the bytes do not explain the overhead)" if math.isinf(bw) \
         else f"{bw * 8 / 1e9:.2f} Gbit/s"
+    speeds = [(name, _single_per_core(rows, mode)) for mode, name in ((0, "CBOW"), (1, "SG"))]
+    speeds = ", ".join(f"{name} {s[1]:,.0f}" for name, s in speeds if s)
     lines += ["", "Seconds per round. Model compute: trained words of the round over "
-              f"min(workers, {cores}) cores at the per-core speed of the 1-process run of the "
-              "same mode. Model communication: latency + predicted bytes / bandwidth, with "
+              f"min(workers, {cores}) cores at the per-core speed of the 1-process runs of the "
+              f"same mode (their mean: {speeds or 'none'} words/s). Model communication: "
+              "latency + predicted bytes / bandwidth, with "
               f"latency {latency:.3f} s and bandwidth {bw_text} FITTED (least squares) to "
               "the measured overhead (round minus kernel) against the measured bytes of these "
               "same rows, so the overhead columns agree partly by construction; the overhead "
@@ -549,7 +557,8 @@ def cost_model_report(rows, counts, args, per_core=None):
     source = f"--per-core-wps at d={args.vector_size}"
     if per_core is None and single:
         per_core = single[1]
-        source = f"the 1-process CBOW run ({single[0]} thread(s)) at d={args.vector_size}"
+        source = (f"the mean of {single[2]} 1-process CBOW run(s) ({single[0]} thread(s)) at "
+                  f"d={args.vector_size}")
     if per_core is None:
         per_core, source = 1e6, "an assumed 1,000,000 words/s"
     scaled = per_core * args.vector_size / args.model_dim
