@@ -29,6 +29,7 @@ the rest (Dask's scheduling and transfers), with the load average.
 """
 import argparse
 import gzip
+import itertools
 import json
 import math
 import os
@@ -111,14 +112,15 @@ class Cluster:
         nd.train(self.client, warm, partitions=n_workers,      # every worker loads the kernels
                  **dict(params, epochs=1, min_count=1, progress=False))
 
-    def run(self, paths, params, round_words, merge_rule, contraction):
+    def run(self, paths, params, round_words, merge_rule, contraction, wire):
         t0 = time.perf_counter()
-        model = self.nd.train(self.client, paths, round_words=round_words,
-                              merge_rule=merge_rule, contraction=contraction,
+        model = self.nd.train(self.client, paths, round_words=round_words or None,
+                              merge_rule=merge_rule, contraction=contraction, wire=wire,
                               **dict(params, workers=1, progress=False))
         wall = time.perf_counter() - t0
         st = model.distributed_stats
         return model, {"vocab_s": model.vocab_seconds, "train_s": st["seconds"], "wall_s": wall,
+                       "R": st["round_words"], "wire": wire,
                        "trained": st["trained"], "rounds": st["rounds"],
                        "bytes_per_round": st["bytes_per_round"],
                        "bytes_per_word": st["bytes_per_word"],
@@ -133,11 +135,13 @@ class Cluster:
 
 # ------------------------------------------------------------------ cost model
 # What one round moves in numbaw2v.distributed (driver.py, worker.py):
-# - up, per partition: the changed rows of W_in and W_out as int32 ids, float32 deltas
-#   (dim values) and one float32 expected-update count each (the "contract" merge);
-# - down, to every worker: the merged rows (int32 id + dim float32 new values);
-# - now and then a full snapshot of W_in and W_out to every worker: at the start of every
-#   epoch and once the merged updates since the last one reach SNAPSHOT_AFTER model sizes.
+# - up, per partition: the changed rows of W_in and W_out as int32 ids, deltas (dim values:
+#   float16 plus one float32 scale per row with the default wire format, float32 with
+#   wire="float32") and one float32 expected-update count each (the "contract" merge);
+# - down, to every worker: the merged changes of those rows (int32 id + dim values, packed
+#   the same way);
+# - now and then a full float32 snapshot of W_in and W_out to every worker: at the start of
+#   the run and once the merged updates since the last one reach SNAPSHOT_AFTER model sizes.
 def _snapshot_after():
     from numbaw2v.distributed.driver import SNAPSHOT_AFTER
     return SNAPSHOT_AFTER
@@ -163,8 +167,13 @@ def word_tables(counts, sample=1e-3, ns_exponent=0.75):
     return counts / counts.sum(), keep_probabilities(counts, sample), q / q.sum()
 
 
+def row_bytes(dim, wire="float16"):
+    """Bytes of one changed row on the wire: int32 id + values (+ float32 scale)."""
+    return 4 + (2 * dim + 4 if wire == "float16" else 4 * dim)
+
+
 def round_bytes(p, q, words_per_part, parts, dim, negative=5, window=5, sg=False, keep=None,
-                shared_negatives=True, shrink_windows=True):
+                shared_negatives=True, shrink_windows=True, wire="float16"):
     """(bytes up from all parts, bytes down to each worker, merged rows) of one round.
 
     ``p``: word frequencies of the in-vocabulary words (sum 1); ``keep``: their
@@ -174,10 +183,11 @@ def round_bytes(p, q, words_per_part, parts, dim, negative=5, window=5, sg=False
     W_in rows: the distinct kept words of the slice (each is some centre's context).
     W_out rows: the kept words (predicted) plus the negatives: ``negative`` per kept
     word, or per (centre, context) pair for skip-gram without shared negatives.
-    Up: id + dim deltas + one float32 count per row; down: id + dim values per merged row.
+    Up: id + dim deltas + one float32 count per row; down: id + dim values per merged row
+    (``row_bytes``).
     """
     keep = np.ones_like(p) if keep is None else keep
-    row = 4 + 4 * dim
+    row = row_bytes(dim, wire)
     kept = words_per_part * p * keep                 # expected kept occurrences per word
     ctx = window + 1 if shrink_windows else 2 * window
     per = ctx if sg and not shared_negatives else 1
@@ -192,14 +202,14 @@ def snapshots(rounds, per_epoch, merged_bytes, model_bytes, after=None):
     after = _snapshot_after() if after is None else after
     n, kept = 0, 0.0
     for g in range(rounds):
-        if g % per_epoch == 0 or kept >= after * model_bytes:
+        if g == 0 or kept >= after * model_bytes:
             n, kept = n + 1, 0.0
         kept += merged_bytes
     return n
 
 
 def predict_run_bytes(counts, round_words, rounds, workers, dim, negative=5, window=5, sg=False,
-                      sample=1e-3, shared_negatives=True):
+                      sample=1e-3, shared_negatives=True, wire="float16"):
     """Predicted bytes of a numbaw2v.distributed run, as its ``bytes_per_round`` counts them.
 
     The schedule's rounds per epoch are ceil(in-vocabulary words / ``round_words``)
@@ -210,7 +220,7 @@ def predict_run_bytes(counts, round_words, rounds, workers, dim, negative=5, win
     n_words = float(np.sum(counts))
     per_epoch = max(1, math.ceil(n_words / round_words))
     up, down, merged = round_bytes(p, q, n_words / per_epoch / workers, workers, dim, negative,
-                                   window, sg, keep, shared_negatives)
+                                   window, sg, keep, shared_negatives, wire=wire)
     model = 2 * len(p) * dim * 4
     n_snap = snapshots(rounds, per_epoch, down, model)
     snap = n_snap * model * workers / max(rounds, 1)
@@ -283,7 +293,7 @@ def model_vs_measured(rows, counts, dim=100, negative=5, window=5, sample=1e-3, 
         n = _workers(r)
         sg = bool(r.get("mode", 0))
         pred = predict_run_bytes(counts, r["R"], r["rounds"], n, dim, negative, window, sg,
-                                 sample)
+                                 sample, wire=r.get("wire", "float32"))
         meas = r["bytes_per_round"]
         mode = "SG" if sg else "CBOW"
         lines.append(f"| {mode} | {n} | {r['R']:,} | {r['rounds']} | {pred['epochs']:g} | "
@@ -443,7 +453,11 @@ def main(argv=None):
     ap.add_argument("--sg", default="0,1", help="modes: 0 CBOW, 1 skip-gram (comma-separated)")
     ap.add_argument("--cluster-workers", default="1,2,4")
     ap.add_argument("--single-threads", default="1,2")
-    ap.add_argument("--round-words", default="262144", help="comma-separated round sizes")
+    ap.add_argument("--round-words", default="0",
+                    help="comma-separated round sizes (0: the library's default for the "
+                    "number of workers)")
+    ap.add_argument("--wire", default="float16",
+                    help="comma-separated wire formats of the deltas: float16,float32")
     ap.add_argument("--merge-rules", default="contract",
                     help="comma-separated: contract,sum,sqrt,touched,mean,split")
     ap.add_argument("--contraction", default="0.002",
@@ -504,13 +518,15 @@ def main(argv=None):
                 try:
                     for R in ints(args.round_words):
                         for rule in args.merge_rules.split(","):
-                            for c in (floats(args.contraction) if rule == "contract" else [0.01]):
-                                model, r = cluster.run(paths, params, R, rule, c)
+                            for c, wire in itertools.product(
+                                    floats(args.contraction) if rule == "contract" else [0.01],
+                                    args.wire.split(",")):
+                                model, r = cluster.run(paths, params, R, rule, c, wire)
                                 counts = model.vocab.counts
                                 r.update(quality(model.wv, args.analogies, args.wordsim),
                                          mode=sg, system=f"LocalCluster {n} x 1 thread",
-                                         merge=rule + (f" c={c:g}" if rule == "contract" else ""),
-                                         R=R, load=os.getloadavg()[0])
+                                         merge=rule + (f" c={c:g}" if rule == "contract" else "")
+                                         + f", {wire}", load=os.getloadavg()[0])
                                 rows.append(r)
                                 _row(report, r)
                                 print(report[-1], flush=True)

@@ -189,8 +189,10 @@ def test_round_bytes_grow_with_the_round_and_saturate_at_the_model():
     assert all(a < b for a, b in zip(downs, downs[1:]))
     # at most every row of both matrices; a huge round touches all of them
     assert max(merged) <= 2 * V and merged[-1] == pytest.approx(2 * V)
-    assert downs[-1] == pytest.approx(2 * V * (4 + 4 * dim))
-    assert ups[-1] == pytest.approx(parts * 2 * V * (8 + 4 * dim))    # + the float32 counts
+    assert downs[-1] == pytest.approx(2 * V * (4 + 2 * dim + 4))     # id, float16, scale
+    assert ups[-1] == pytest.approx(parts * 2 * V * (12 + 2 * dim))   # + the float32 counts
+    exact = bd.round_bytes(p, q, sizes[-1], parts, dim, wire="float32")
+    assert exact[1] == pytest.approx(2 * V * (4 + 4 * dim))
     # subsampling keeps fewer distinct words in a small round, never more
     keep = np.linspace(0.1, 1.0, V)
     assert bd.round_bytes(p, q, 100, parts, dim, keep=keep)[0] < ups[1]
@@ -199,9 +201,9 @@ def test_round_bytes_grow_with_the_round_and_saturate_at_the_model():
 def test_snapshots_follow_the_driver_rule():
     from numbaw2v.distributed.driver import SNAPSHOT_AFTER
     assert bd._snapshot_after() == SNAPSHOT_AFTER
-    # epochs of 5 rounds; 1 model size of updates per round: at 0, 4, 5 (epoch) and 9
-    assert bd.snapshots(10, 5, 1.0, 1.0, after=4) == 4
-    assert bd.snapshots(10, 5, 1.0, 1.0, after=100) == 2
+    # 1 model size of updates per round: at the start, then after every 4 rounds' updates
+    assert bd.snapshots(10, 5, 1.0, 1.0, after=4) == 3
+    assert bd.snapshots(10, 5, 1.0, 1.0, after=100) == 1
 
 
 def test_predicted_run_bytes_use_the_schedule_rounds():
@@ -211,7 +213,7 @@ def test_predicted_run_bytes_use_the_schedule_rounds():
     assert pred["per_epoch"] == 4 and pred["epochs"] == 2              # ceil(10000 / 3000)
     assert pred["words_per_round"] == 2500
     assert pred["total"] == pytest.approx(pred["up"] + pred["down"] + pred["snapshot"])
-    assert pred["snapshot"] >= 2 * pred["model_bytes"] * 2 / 8         # >= one per epoch
+    assert pred["snapshot"] >= 2 * pred["model_bytes"] / 8             # >= one per run
 
 
 def test_fit_overhead_recovers_latency_and_bandwidth():
@@ -231,6 +233,7 @@ def test_model_vs_measured_table():
     for workers, R in ((2, n_words // 4), (4, n_words // 2)):
         pred = bd.predict_run_bytes(counts, R, 10, workers, 8)
         rows.append({"system": f"LocalCluster {workers} x 1 thread", "mode": 0, "R": R,
+                     "wire": "float16",
                      "rounds": 10, "trained": 1_000_000, "train_seconds": 1.0,
                      "bytes_per_round": pred["total"],
                      "round_seconds": 1.0 + 10 * (0.2 + pred["total"] / 1e8)})
