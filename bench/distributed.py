@@ -136,7 +136,7 @@ class Cluster:
 # ------------------------------------------------------------------ cost model
 # What one round moves in numbaw2v.distributed (driver.py, worker.py):
 # - up, per partition: the changed rows of W_in and W_out as int32 ids, deltas (dim values:
-#   float16 plus one float32 scale per row with the default wire format, float32 with
+#   int16 plus one float32 scale per row with the default wire format, float32 with
 #   wire="float32") and one float32 expected-update count each (the "contract" merge);
 # - down, to every worker: the merged changes of those rows (int32 id + dim values, packed
 #   the same way);
@@ -167,13 +167,13 @@ def word_tables(counts, sample=1e-3, ns_exponent=0.75):
     return counts / counts.sum(), keep_probabilities(counts, sample), q / q.sum()
 
 
-def row_bytes(dim, wire="float16"):
+def row_bytes(dim, wire="int16"):
     """Bytes of one changed row on the wire: int32 id + values (+ float32 scale)."""
-    return 4 + (2 * dim + 4 if wire == "float16" else 4 * dim)
+    return 4 + (2 * dim + 4 if wire == "int16" else 4 * dim)
 
 
 def round_bytes(p, q, words_per_part, parts, dim, negative=5, window=5, sg=False, keep=None,
-                shared_negatives=True, shrink_windows=True, wire="float16"):
+                shared_negatives=True, shrink_windows=True, wire="int16"):
     """(bytes up from all parts, bytes down to each worker, merged rows) of one round.
 
     ``p``: word frequencies of the in-vocabulary words (sum 1); ``keep``: their
@@ -209,7 +209,7 @@ def snapshots(rounds, per_epoch, merged_bytes, model_bytes, after=None):
 
 
 def predict_run_bytes(counts, round_words, rounds, workers, dim, negative=5, window=5, sg=False,
-                      sample=1e-3, shared_negatives=True, wire="float16"):
+                      sample=1e-3, shared_negatives=True, wire="int16"):
     """Predicted bytes of a numbaw2v.distributed run, as its ``bytes_per_round`` counts them.
 
     The schedule's rounds per epoch are ceil(in-vocabulary words / ``round_words``)
@@ -456,8 +456,8 @@ def main(argv=None):
     ap.add_argument("--round-words", default="0",
                     help="comma-separated round sizes (0: the library's default for the "
                     "number of workers)")
-    ap.add_argument("--wire", default="float16",
-                    help="comma-separated wire formats of the deltas: float16,float32")
+    ap.add_argument("--wire", default="int16",
+                    help="comma-separated wire formats of the deltas: int16,float32")
     ap.add_argument("--merge-rules", default="contract",
                     help="comma-separated: contract,sum,sqrt,touched,mean,split")
     ap.add_argument("--contraction", default="0.002",

@@ -189,7 +189,7 @@ def test_round_bytes_grow_with_the_round_and_saturate_at_the_model():
     assert all(a < b for a, b in zip(downs, downs[1:]))
     # at most every row of both matrices; a huge round touches all of them
     assert max(merged) <= 2 * V and merged[-1] == pytest.approx(2 * V)
-    assert downs[-1] == pytest.approx(2 * V * (4 + 2 * dim + 4))     # id, float16, scale
+    assert downs[-1] == pytest.approx(2 * V * (4 + 2 * dim + 4))     # id, int16, scale
     assert ups[-1] == pytest.approx(parts * 2 * V * (12 + 2 * dim))   # + the float32 counts
     exact = bd.round_bytes(p, q, sizes[-1], parts, dim, wire="float32")
     assert exact[1] == pytest.approx(2 * V * (4 + 4 * dim))
@@ -233,7 +233,7 @@ def test_model_vs_measured_table():
     for workers, R in ((2, n_words // 4), (4, n_words // 2)):
         pred = bd.predict_run_bytes(counts, R, 10, workers, 8)
         rows.append({"system": f"LocalCluster {workers} x 1 thread", "mode": 0, "R": R,
-                     "wire": "float16",
+                     "wire": "int16",
                      "rounds": 10, "trained": 1_000_000, "train_seconds": 1.0,
                      "bytes_per_round": pred["total"],
                      "round_seconds": 1.0 + 10 * (0.2 + pred["total"] / 1e8)})

@@ -87,8 +87,8 @@ def train(client, corpus_file, *, checkpoint_dir=None, checkpoint_every=60.0,
     The corpus is cut into ``partitions`` parts (default: one per Dask worker at
     the start). Training runs in synchronous rounds of about ``round_words`` words
     over all partitions (None: ``default_round_words(partitions)``); the changed
-    rows travel as ``wire`` ("float16": halved, each row scaled by its largest
-    entry; "float32": exact); deltas are merged by ``merge_rule`` (``"sum"``,
+    rows travel as ``wire`` ("int16": half the bytes, each row as 16-bit
+    integers times its largest entry; "float32": exact); deltas are merged by ``merge_rule`` (``"sum"``,
     ``"sqrt"``, ``"touched"``, ``"mean"``, ``"split"`` or the default ``"contract"``, whose
     ``contraction`` is the share of the way to a row's local optimum one update
     covers; see ``numbaw2v.distributed.merge``). With
@@ -216,8 +216,8 @@ def train(client, corpus_file, *, checkpoint_dir=None, checkpoint_every=60.0,
             # what goes out is the merged change, packed; the driver applies it as unpacked
             # (so every replica applies the same numbers)
             new_in, new_out = merge.pack_rows(vals_in, wire), merge.pack_rows(vals_out, wire)
-            merge.apply_merged(W_in, rows_in, merge.unpack_rows(new_in))
-            merge.apply_merged(W_out, rows_out, merge.unpack_rows(new_out))
+            merge.apply_packed(W_in, rows_in, new_in)
+            merge.apply_packed(W_out, rows_out, new_out)
             update = (g + 1, rows_in, new_in, rows_out, new_out)
             ts = time.perf_counter()
             updates = updates + [_scatter(client, update)]

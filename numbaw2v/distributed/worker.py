@@ -32,7 +32,7 @@ from ..training import make_block, make_tables, make_weights, resolve_workers, t
 from ..kernels.delta import changed_rows
 from ..kernels.records import TrainConfig
 from ..vocab import Vocab, negative_weights
-from .merge import apply_merged, pack_rows, unpack_rows
+from .merge import apply_packed, pack_rows
 from .shards import piece_blocks
 
 _RUNS = {}                       # run id -> per-process cache (see _run)
@@ -138,8 +138,8 @@ def _replica(state, session, version, snapshot, updates):
         if v > have:
             if v != have + 1:
                 raise AssertionError(f"model update {v} after version {have}")
-            apply_merged(W_in, rows_in, unpack_rows(new_in))
-            apply_merged(W_out, rows_out, unpack_rows(new_out))
+            apply_packed(W_in, rows_in, new_in)
+            apply_packed(W_out, rows_out, new_out)
             have = v
     if have != version:
         raise AssertionError(f"replica at version {have}, the round needs {version}")
