@@ -284,7 +284,7 @@ def model_vs_measured(rows, counts, dim=100, negative=5, window=5, sample=1e-3, 
     lines = [f"Vocabulary of {len(counts):,} words ({int(np.sum(counts)):,} in-vocabulary "
              f"tokens), d={dim}, negative={negative}, window={window}, sample={sample:g}; "
              f"{cores} local cores. Predicted bytes: up (ids, deltas, counts) + down (merged "
-             "rows to every worker) + the full snapshots (every epoch and every "
+             "rows to every worker) + the full snapshots (at the start and after every "
              f"{_snapshot_after()} model sizes of updates) spread over the rounds.", "",
              "| mode | workers | R | rounds | epochs | measured MB/round | predicted MB/round "
              "(up + down + snapshots) | ratio predicted/measured |", "|---" * 8 + "|"]

@@ -2,12 +2,13 @@
 
 The driver holds the master copy of the model. Per round it submits one task per
 partition (``worker.round_task``), gathers their row deltas, merges them
-(``merge.merge_rows``), and broadcasts the new values of the changed rows; at
-the start of a session, and whenever the updates kept since the last one add up
-to ``SNAPSHOT_AFTER`` model sizes, it broadcasts a full snapshot, from which a worker that joins late or replaces a lost one builds its
-replica (so workers keep a bounded number of model copies, whatever the round count).
-Dask does the scheduling, data movement, retries and worker loss; numbaw2v adds
-no sockets, RPC or process pools of its own.
+(``merge.merge_rows``), and broadcasts the merged changes (packed: ``merge.pack_rows``),
+which it applies to the master copy exactly as the workers do to theirs; at the start
+of a session, and whenever the updates kept since the last one add up to
+``SNAPSHOT_AFTER`` model sizes, it broadcasts a full snapshot, from which a worker that
+joins late or replaces a lost one builds its replica (so workers keep a bounded number
+of model copies, whatever the round count). Dask does the scheduling, data movement,
+retries and worker loss; numbaw2v adds no sockets, RPC or process pools of its own.
 """
 import hashlib
 import json
@@ -85,16 +86,16 @@ def train(client, corpus_file, *, checkpoint_dir=None, checkpoint_every=60.0,
     Dask worker trains with (default: the Dask worker's ``nthreads``).
 
     The corpus is cut into ``partitions`` parts (default: one per Dask worker at
-    the start). Training runs in synchronous rounds of about ``round_words`` words
-    over all partitions (None: ``default_round_words(partitions)``); the changed
-    rows travel as ``wire`` ("int16": half the bytes, each row as 16-bit
-    integers times its largest entry; "float32": exact); deltas are merged by ``merge_rule`` (``"sum"``,
-    ``"sqrt"``, ``"touched"``, ``"mean"``, ``"split"`` or the default ``"contract"``, whose
-    ``contraction`` is the share of the way to a row's local optimum one update
-    covers; see ``numbaw2v.distributed.merge``). With
-    ``checkpoint_dir`` the model is saved there after a round when
-    ``checkpoint_every`` seconds have passed since the last save (0: every round)
-    and at the end of each epoch, and a run with the same plan resumes from it.
+    the start). Training runs in synchronous rounds of about ``round_words`` words over
+    all partitions (None: ``default_round_words(partitions)``); the changed rows travel
+    as ``wire`` ("int16": half the bytes, each row as 16-bit integers times its largest
+    entry; "float32": exact); deltas are merged by ``merge_rule`` (``"sum"``,
+    ``"sqrt"``, ``"touched"``, ``"mean"``, ``"split"`` or the default ``"contract"``,
+    whose ``contraction`` is the share of the way to a row's local optimum one update
+    covers; see ``numbaw2v.distributed.merge``). With ``checkpoint_dir`` the model is
+    saved there after a round when ``checkpoint_every`` seconds have passed since the
+    last save (0: every round) and at the end of each epoch, and a run with the same
+    plan resumes from it.
     ``on_round(rounds_done, rounds_total)`` is called after every round.
     The same seed and sharding give the same vectors (with one thread per worker).
     """
@@ -197,18 +198,12 @@ def train(client, corpus_file, *, checkpoint_dir=None, checkpoint_every=60.0,
             results = client.gather(futures)
             del futures
             tm = time.perf_counter()
-            c_round = contraction
-            import os
-            if os.environ.get("NW2V_CSCALE"):
-                mid = schedule.run_position(g, 0.5)
-                a = max(model.alpha - (model.alpha - model.min_alpha) * mid, model.min_alpha)
-                c_round = contraction * a / model.alpha
             rows_in, vals_in = merge.merge_rows(
                 [(r["rows_in"], merge.unpack_rows(r["d_in"]), r["n_in"]) for r in results],
-                merge.rule_for(merge_rule, "in"), len(groups), c_round)
+                merge.rule_for(merge_rule, "in"), len(groups), contraction)
             rows_out, vals_out = merge.merge_rows(
                 [(r["rows_out"], merge.unpack_rows(r["d_out"]), r["n_out"]) for r in results],
-                merge.rule_for(merge_rule, "out"), len(groups), c_round)
+                merge.rule_for(merge_rule, "out"), len(groups), contraction)
             if vals_in is None:
                 vals_in = np.empty((0, W_in.shape[1]), dtype=np.float32)
             if vals_out is None:

@@ -27,12 +27,19 @@ partition's training changed and by how much. Six rules:
 
 bench/distributed.py compares them. On 5 M words of gutenberg-dev (2 epochs, 1
 thread per worker; one process: CBOW analogy 0.099 / WS-353 0.243, skip-gram
-0.114 / 0.346) with rounds of 2^18 words (the default ``round_words``), "contract"
+0.114 / 0.346) with rounds of 2^18 words, "contract"
 with c = 0.002 gave CBOW 0.097/0.253 with 2 workers and 0.089/0.329 with 4, and
 skip-gram 0.103/0.336 with 4: within the issue's bars (-0.02 analogy, -0.03
 WS-353), where "sum" collapses with 4 workers (CBOW 0.003 with 2^20-word rounds)
 and "sqrt" dilutes (skip-gram, 4 workers, 2^20-word rounds: 0.072/0.213). Hence
-the defaults: "contract" with c = 0.002 (``DEFAULT_CONTRACTION``).
+the defaults: "contract" with c = 0.002 (``DEFAULT_CONTRACTION``). On the whole
+corpus (5 epochs) it also holds with the longer rounds of
+``driver.default_round_words``; neither c = 0.0005 nor a c that follows the
+learning rate rescued 4 workers at 2^22-word rounds (analogy 0.280 and 0.274
+against 0.326 for one process).
+
+The rows travel packed (``pack_rows``): as 16-bit integers with one float32 scale
+per row by default ("int16", half the bytes), or exactly ("float32").
 """
 import numpy as np
 
@@ -135,38 +142,6 @@ def apply_merged(W, rows, values):
     else:
         W[rows] += values
 
-
-
-
-WIRE_FORMATS = ("float16", "float32")
-DEFAULT_WIRE = "float16"
-
-
-def pack_rows(values, wire=DEFAULT_WIRE):
-    """Rows of float32 values as they travel: (values, None) or, for "float16", (q, scale).
-
-    "float16" divides each row by its largest magnitude (``scale``, float32) and
-    rounds the quotients to float16: half the bytes, an error of at most 2**-11
-    of the row's largest entry. Rows of zeros keep scale 1; a non-finite row stays
-    non-finite after ``unpack_rows`` (the driver checks the model at the end).
-    """
-    values = np.asarray(values, dtype=np.float32)
-    if wire == "float32":
-        return values, None
-    if wire != "float16":
-        raise ValueError(f"wire must be one of {', '.join(WIRE_FORMATS)}, got {wire!r}")
-    scale = np.abs(values).max(axis=1) if values.shape[1] else \
-        np.ones(values.shape[0], dtype=np.float32)
-    scale = np.where(scale > 0, scale, np.float32(1)).astype(np.float32)
-    return (values / scale[:, None]).astype(np.float16), scale
-
-
-def unpack_rows(packed):
-    """float32 rows from ``pack_rows``'s output (the same numbers on every machine)."""
-    q, scale = packed
-    if scale is None:
-        return np.asarray(q, dtype=np.float32)
-    return q.astype(np.float32) * scale[:, None]
 
 
 WIRE_FORMATS = ("int16", "float32")

@@ -79,13 +79,6 @@ class Schedule:
                              before - (self.offsets[p] + lo)))
         return out
 
-    def run_position(self, g, within=0.0):
-        """The share of the run's words before global round ``g`` (plus ``within`` of it)."""
-        epoch, r = divmod(int(g), self.per_epoch)
-        lo = epoch * self.n_words + self.words_before_round(r)
-        hi = epoch * self.n_words + self.words_before_round(r + 1)
-        return (lo + within * (hi - lo)) / self.total_words
-
     def raw_words(self, g):
         """Words all partitions pass over in global round ``g``."""
         return sum(s.hi - s.lo for s in self.slices(g))
