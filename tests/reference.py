@@ -886,3 +886,28 @@ def ref_pruned_scan(sentences, max_vocab_size, trim_rule=None):
                     del counts[word]
             threshold += 1
     return counts
+
+
+def ref_changed_rows(W, before):
+    """Twin of kernels.delta.changed_rows: (rows, W[rows] - before[rows]) of differing rows."""
+    rows = np.flatnonzero((W != before).any(axis=1))
+    return rows, W[rows] - before[rows]
+
+
+def ref_pack_int16(values):
+    """Twin of kernels.delta.pack_int16: (q int16, scale float32) per row."""
+    values = np.asarray(values, dtype=np.float32)
+    finite = np.isfinite(values).all(axis=1)
+    m = np.where(finite, np.abs(np.where(np.isfinite(values), values, 0)).max(axis=1,
+                 initial=0), np.nan).astype(np.float32)
+    m = np.where(m == 0, np.float32(1), m).astype(np.float32)
+    f = (np.float32(32767.0) / np.where(finite, m, 1)).astype(np.float32)
+    q = np.floor(values * f[:, None] + np.float32(0.5))
+    q = np.where(finite[:, None], q, 0).astype(np.int16)
+    return q, m
+
+
+def ref_unpack_int16(q, scale):
+    """Twin of kernels.delta.unpack_int16."""
+    f = (scale / np.float32(32767.0)).astype(np.float32)
+    return q.astype(np.float32) * f[:, None]

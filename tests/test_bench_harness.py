@@ -160,3 +160,118 @@ def test_runner_trains_each_system_on_a_tiny_corpus(system, tmp_path):
     assert report["corpus_words"] == 13 * 40
     assert report["raw_words"] == 13 * 40 and report["vocab_size"] == 8
     assert 0 < report["trained_words"] <= report["raw_words"]
+
+
+# ----------------------------------------------------------------- the cost model (distributed.py)
+def _bench_distributed():
+    """bench/distributed.py under another name: as ``distributed`` it would shadow Dask's."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("bench_distributed",
+                                                  str(Path(BENCH) / "distributed.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+bd = _bench_distributed()
+assert BENCH not in sys.path
+
+
+def test_round_bytes_grow_with_the_round_and_saturate_at_the_model():
+    import numpy as np
+    V, dim, parts = 300, 10, 3
+    p = bd.zipf_probs(V)
+    q = p ** 0.75 / np.sum(p ** 0.75)
+    sizes = [10, 100, 1000, 10_000, 10 ** 7]
+    got = [bd.round_bytes(p, q, n, parts, dim) for n in sizes]
+    ups, downs, merged = zip(*got)
+    assert all(a < b for a, b in zip(ups, ups[1:]))
+    assert all(a < b for a, b in zip(downs, downs[1:]))
+    # at most every row of both matrices; a huge round touches all of them
+    assert max(merged) <= 2 * V and merged[-1] == pytest.approx(2 * V)
+    assert downs[-1] == pytest.approx(2 * V * (4 + 2 * dim + 4))     # id, int16, scale
+    assert ups[-1] == pytest.approx(parts * 2 * V * (12 + 2 * dim))   # + the float32 counts
+    exact = bd.round_bytes(p, q, sizes[-1], parts, dim, wire="float32")
+    assert exact[1] == pytest.approx(2 * V * (4 + 4 * dim))
+    # subsampling keeps fewer distinct words in a small round, never more
+    keep = np.linspace(0.1, 1.0, V)
+    assert bd.round_bytes(p, q, 100, parts, dim, keep=keep)[0] < ups[1]
+
+
+def test_snapshots_follow_the_driver_rule():
+    from numbaw2v.distributed.driver import SNAPSHOT_AFTER
+    assert bd._snapshot_after() == SNAPSHOT_AFTER
+    # 1 model size of updates per round: at the start, then after every 4 rounds' updates
+    assert bd.snapshots(10, 5, 1.0, 1.0, after=4) == 3
+    assert bd.snapshots(10, 5, 1.0, 1.0, after=100) == 1
+
+
+def test_predicted_run_bytes_use_the_schedule_rounds():
+    import numpy as np
+    counts = np.array([5000, 3000, 1000, 600, 400])
+    pred = bd.predict_run_bytes(counts, 3000, 8, 2, 4)
+    assert pred["per_epoch"] == 4 and pred["epochs"] == 2              # ceil(10000 / 3000)
+    assert pred["words_per_round"] == 2500
+    assert pred["total"] == pytest.approx(pred["up"] + pred["down"] + pred["snapshot"])
+    assert pred["snapshot"] >= 2 * pred["model_bytes"] / 8             # >= one per run
+
+
+def test_fit_overhead_recovers_latency_and_bandwidth():
+    pts = [(b, 0.1 + b / 1e9) for b in (1e6, 5e7, 2e8)]
+    latency, bw = bd.fit_overhead(pts)
+    assert latency == pytest.approx(0.1) and bw == pytest.approx(1e9)
+    assert bd.fit_overhead([(1e6, 0.5), (2e6, 0.4)])[1] == float("inf")
+    assert bd.fit_overhead([(1e6, 0.5)]) == (0.5, float("inf"))
+
+
+def test_model_vs_measured_table():
+    import numpy as np
+    counts = (1e6 / np.arange(1, 201)).astype(np.int64)
+    n_words = int(counts.sum())
+    rows = [{"system": "1 process, 2 thread(s)", "mode": 0, "trained": 4_000_000,
+             "train_s": 2.0}]
+    for workers, R in ((2, n_words // 4), (4, n_words // 2)):
+        pred = bd.predict_run_bytes(counts, R, 10, workers, 8)
+        rows.append({"system": f"LocalCluster {workers} x 1 thread", "mode": 0, "R": R,
+                     "wire": "int16",
+                     "rounds": 10, "trained": 1_000_000, "train_seconds": 1.0,
+                     "bytes_per_round": pred["total"],
+                     "round_seconds": 1.0 + 10 * (0.2 + pred["total"] / 1e8)})
+    text = bd.model_vs_measured(rows, counts, dim=8, cores=2)
+    lines = [line for line in text.splitlines() if line.startswith("| CBOW |")]
+    assert len(lines) == 4                               # two rows in each of the two tables
+    assert lines[0].endswith("| 1.00 |") and lines[1].endswith("| 1.00 |")
+    assert "latency 0.200 s and bandwidth 0.80 Gbit/s" in text
+    # compute: 100,000 trained words per round over 2 cores at 1,000,000 words/s each
+    assert lines[2].split(" | ")[5] == "0.050"
+    assert bd.model_vs_measured(rows[:1], counts).startswith("No LocalCluster rows")
+
+
+def test_smallest_round_bisects_the_share():
+    R = bd.smallest_round(lambda R: 2.0 ** 20 / R, 0.1)
+    assert R == pytest.approx(10 * 2.0 ** 20, rel=0.01)
+    assert bd.smallest_round(lambda R: 1.0, 0.1) is None
+
+
+def test_model_table_is_one_row_per_configuration():
+    table = bd.model_table(1e6, 50, machines_list=(2, 4), vocabs=(2000, 500),
+                           exponents=(12, 16))
+    rows = [line for line in table.splitlines() if line[:3] in ("| 2", "| 5")]
+    assert len(rows) == 2 * 2 * 2
+    for line in rows:
+        cells = line.split(" | ")
+        half, tenth = (float(c.split(" = ")[0][2:]) for c in cells[5:7])
+        assert half < tenth              # under 10 % takes a larger round than under 50 %
+    full = bd.model_table(1e6, 50, machines_list=(2,), vocabs=(500,), exponents=(12,),
+                          full=True, full_exponents=(10, 14))
+    assert len([line for line in full.splitlines() if line.startswith("| 500 |")]) == 2 * (1 + 2)
+
+
+def test_load_rows_joins_files_and_refuses_a_broken_one(tmp_path):
+    import json
+    (tmp_path / "a.json").write_text(json.dumps([{"a": 1}]))
+    (tmp_path / "b.json").write_text(json.dumps([{"b": 2}]))
+    (tmp_path / "c.json").write_text("[{\"c\": ")
+    assert bd.load_rows([tmp_path / "a.json", tmp_path / "b.json"]) == [{"a": 1}, {"b": 2}]
+    with pytest.raises(json.JSONDecodeError):
+        bd.load_rows([tmp_path / "c.json"], tries=2, wait=0.01)

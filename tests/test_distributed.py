@@ -170,6 +170,8 @@ def test_resume_from_checkpoint(client, corpus, reference, tmp_path):
     (dict(merge_rule="median"), "merge_rule must be one of"),
     (dict(round_words=0), "round_words must be"),
     (dict(contraction=1.0), "contraction must be a number in"),
+    (dict(wire="int8"), "wire must be one of"),
+    (dict(round_words=True), "round_words must be"),
     (dict(window=0), "window must be"),
 ])
 def test_bad_parameters(client, corpus, kwargs, match):

@@ -132,10 +132,12 @@ def test_rules_on_mixed_row_layouts(rule):
     assert np.array_equal(rows, full)
     np.testing.assert_allclose(got, want / scale[:, None], rtol=1e-6)
     W = np.ones((12, 4), np.float32)
-    new = merge.apply_merged(W, rows, got)
+    merge.apply_merged(W, rows, got)
     np.testing.assert_allclose(W, 1 + got)
-    new += 1                                             # a copy: W does not change with it
-    np.testing.assert_allclose(W, 1 + got)
+    part = np.ones((12, 4), np.float32)
+    merge.apply_merged(part, sub, got[:3])               # a subset of the rows only
+    assert np.array_equal(part[sub], 1 + got[:3])
+    assert np.all(np.delete(part, sub, axis=0) == 1)
 
 
 def test_worker_deltas_put_the_replica_back():
@@ -149,5 +151,39 @@ def test_worker_deltas_put_the_replica_back():
     (rows, delta), replica, scratch = _deltas(W, before)
     assert np.array_equal(rows, [1, 2, 4])
     assert np.array_equal(replica, old)
-    assert scratch is W and np.array_equal(delta, scratch[rows])    # W is the scratch now
+    assert scratch is W                                  # W is the next round's scratch
+    assert np.array_equal(delta, W[rows] - old[rows])
     assert delta[0, 0] == np.float32(old[1, 0] + np.float32(0.25)) - old[1, 0]
+
+
+def test_int16_wire_keeps_each_row_to_its_largest_entry():
+    rng = np.random.default_rng(5)
+    values = (rng.normal(size=(50, 7)) * rng.uniform(1e-6, 10, size=(50, 1))).astype(np.float32)
+    values[3] = 0.0
+    packed = merge.pack_rows(values, "int16")
+    assert packed[0].dtype == np.int16 and packed[1].dtype == np.float32
+    got = merge.unpack_rows(packed)
+    err = np.abs(got - values).max(axis=1)
+    assert np.all(err <= np.abs(values).max(axis=1) * (0.5 / 32767 + 1e-6))
+    assert np.array_equal(got[3], np.zeros(7, dtype=np.float32))
+    exact = merge.unpack_rows(merge.pack_rows(values, "float32"))
+    assert np.array_equal(exact, values)
+    # the driver and a replica apply the same numbers: equal bit for bit
+    W = rng.normal(size=(60, 7)).astype(np.float32)
+    rows = np.sort(rng.choice(60, 50, replace=False)).astype(np.int32)
+    master, replica = W.copy(), W.copy()
+    merge.apply_packed(master, rows, packed)
+    replica[rows] += got
+    assert np.array_equal(master, replica)
+    # a non-finite row stays non-finite (the driver's final check sees it)
+    values[5, 2] = np.inf
+    assert not np.isfinite(merge.unpack_rows(merge.pack_rows(values, "int16"))[5]).all()
+    with pytest.raises(ValueError, match="wire must be one of"):
+        merge.pack_rows(values, "float16")
+
+
+def test_default_round_words_shrink_with_the_square_of_the_partitions():
+    from numbaw2v.distributed import default_round_words
+    assert default_round_words(2) == 1 << 22
+    assert default_round_words(4) == 1 << 20
+    assert default_round_words(1000) == 1 << 16

@@ -11,7 +11,7 @@
 imports this package (nor Dask); the modules here import Dask only when used.
 """
 from .cluster import connect
-from .driver import DEFAULT_ROUND_WORDS, train
+from .driver import default_round_words, train
 from .merge import RULES as MERGE_RULES
 
-__all__ = ["DEFAULT_ROUND_WORDS", "MERGE_RULES", "connect", "train"]
+__all__ = ["default_round_words", "MERGE_RULES", "connect", "train"]

@@ -2,13 +2,13 @@
 
 The driver holds the master copy of the model. Per round it submits one task per
 partition (``worker.round_task``), gathers their row deltas, merges them
-(``merge.merge_rows``), and broadcasts the new values of the changed rows; at
-the start of every epoch (and of every session), and whenever the updates kept
-since the last one add up to ``SNAPSHOT_AFTER`` model sizes, it broadcasts a full
-snapshot, from which a worker that joins late or replaces a lost one builds its
-replica (so workers keep a bounded number of model copies, whatever the round count).
-Dask does the scheduling, data movement, retries and worker loss; numbaw2v adds
-no sockets, RPC or process pools of its own.
+(``merge.merge_rows``), and broadcasts the merged changes (packed: ``merge.pack_rows``),
+which it applies to the master copy exactly as the workers do to theirs; at the start
+of a session, and whenever the updates kept since the last one add up to
+``SNAPSHOT_AFTER`` model sizes, it broadcasts a full snapshot, from which a worker that
+joins late or replaces a lost one builds its replica (so workers keep a bounded number
+of model copies, whatever the round count). Dask does the scheduling, data movement,
+retries and worker loss; numbaw2v adds no sockets, RPC or process pools of its own.
 """
 import hashlib
 import json
@@ -29,7 +29,7 @@ from .vocab_merge import tree_reduce, vocab_from_counts
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_ROUND_WORDS = 1 << 18           # chosen with the merge rule: see merge.py
+ROUND_WORDS_BUDGET = 1 << 24     # round words x partitions**2 (default_round_words)
 SNAPSHOT_AFTER = 4      # a new snapshot once the kept updates reach this many model sizes
 
 
@@ -55,14 +55,29 @@ class _Placement:
         return {p: ([self.where[p]] if self.where[p] else None) for p in parts}
 
 
+def default_round_words(partitions):
+    """Words per round (over all partitions) when ``round_words`` is None: 2**24 / P**2.
+
+    Each round costs a fixed overhead (finding, shipping and merging the changed
+    rows, about 0.3 s with 2 workers on gutenberg-dev), so rounds should be long;
+    but the merged model drifts from one machine's further the more partitions
+    train apart and the longer they do. Measured on gutenberg-dev (5 epochs,
+    CBOW, "contract"): 2 partitions kept analogy within 0.01 of one process up
+    to 2**22 words per round, 4 partitions up to 2**20 (2**21: -0.026, 2**22:
+    -0.034); hence 2**24 / P**2, at least 2**16 (bench/RESULTS.md).
+    """
+    return max(1 << 16, ROUND_WORDS_BUDGET // max(1, int(partitions)) ** 2)
+
+
 def _scatter(client, obj):
     """One object on every worker (a list scatters its items, hence the wrapping)."""
     return client.scatter([obj], broadcast=True, hash=False)[0]
 
 
 def train(client, corpus_file, *, checkpoint_dir=None, checkpoint_every=60.0,
-          round_words=DEFAULT_ROUND_WORDS, merge_rule=merge.DEFAULT_RULE, partitions=None,
-          on_round=None, contraction=merge.DEFAULT_CONTRACTION, **params):
+          round_words=None, merge_rule=merge.DEFAULT_RULE, partitions=None,
+          on_round=None, contraction=merge.DEFAULT_CONTRACTION, wire=merge.DEFAULT_WIRE,
+          **params):
     """Train word2vec data-parallel on the Dask cluster of ``client``; returns a ``Word2Vec``.
 
     ``corpus_file``: path(s), globs or fsspec URLs of text (plain/.gz/.bz2/.xz, one
@@ -71,14 +86,16 @@ def train(client, corpus_file, *, checkpoint_dir=None, checkpoint_every=60.0,
     Dask worker trains with (default: the Dask worker's ``nthreads``).
 
     The corpus is cut into ``partitions`` parts (default: one per Dask worker at
-    the start). Training runs in synchronous rounds of about ``round_words`` words
-    over all partitions; deltas are merged by ``merge_rule`` (``"sum"``,
-    ``"sqrt"``, ``"touched"``, ``"mean"``, ``"split"`` or the default ``"contract"``, whose
-    ``contraction`` is the share of the way to a row's local optimum one update
-    covers; see ``numbaw2v.distributed.merge``). With
-    ``checkpoint_dir`` the model is saved there after a round when
-    ``checkpoint_every`` seconds have passed since the last save (0: every round)
-    and at the end of each epoch, and a run with the same plan resumes from it.
+    the start). Training runs in synchronous rounds of about ``round_words`` words over
+    all partitions (None: ``default_round_words(partitions)``); the changed rows travel
+    as ``wire`` ("int16": half the bytes, each row as 16-bit integers times its largest
+    entry; "float32": exact); deltas are merged by ``merge_rule`` (``"sum"``,
+    ``"sqrt"``, ``"touched"``, ``"mean"``, ``"split"`` or the default ``"contract"``,
+    whose ``contraction`` is the share of the way to a row's local optimum one update
+    covers; see ``numbaw2v.distributed.merge``). With ``checkpoint_dir`` the model is
+    saved there after a round when ``checkpoint_every`` seconds have passed since the
+    last save (0: every round) and at the end of each epoch, and a run with the same
+    plan resumes from it.
     ``on_round(rounds_done, rounds_total)`` is called after every round.
     The same seed and sharding give the same vectors (with one thread per worker).
     """
@@ -88,20 +105,26 @@ def train(client, corpus_file, *, checkpoint_dir=None, checkpoint_every=60.0,
                              f"got {merge_rule!r}")
     if not isinstance(contraction, (int, float)) or not 0 < contraction < 1:
         raise ParameterError(f"contraction must be a number in (0, 1), got {contraction!r}")
-    if not isinstance(round_words, (int, np.integer)) or round_words < 1:
-        raise ParameterError(f"round_words must be an integer >= 1, got {round_words!r}")
+    if round_words is not None and (isinstance(round_words, bool) or not isinstance(
+            round_words, (int, np.integer)) or round_words < 1):
+        raise ParameterError(f"round_words must be an integer >= 1 or None, got {round_words!r}")
+    if wire not in merge.WIRE_FORMATS:
+        raise ParameterError(f"wire must be one of {', '.join(merge.WIRE_FORMATS)}, "
+                             f"got {wire!r}")
     model = Word2Vec(**params)                      # parameters checked by the table
     if not client.scheduler_info()["workers"]:
         client.wait_for_workers(1)
     n_parts = int(partitions) if partitions is not None else \
         len(client.scheduler_info()["workers"])
     groups = shards.plan(corpus_file, max(1, n_parts))
+    if round_words is None:
+        round_words = default_round_words(len(groups))
     plan = json.loads(json.dumps({
         "params": {p.name: getattr(model, p.name) for p in param_table.PARAMS if p.saved
                    and p.name != "workers"},
         "pieces": [[str(piece) for piece in g] for g in groups],
         "round_words": int(round_words), "merge_rule": merge_rule,
-        "contraction": float(contraction)}))
+        "contraction": float(contraction), "wire": wire}))
     data_id = "nw2v" + hashlib.sha256(json.dumps(plan, sort_keys=True).encode()) \
         .hexdigest()[:16]
     session = uuid.uuid4().hex[:12]
@@ -159,8 +182,7 @@ def train(client, corpus_file, *, checkpoint_dir=None, checkpoint_every=60.0,
         for g in range(start, schedule.rounds):
             t_round = time.perf_counter()
             n_workers = max(1, len(placement.workers()))
-            if snapshot is None or g % schedule.per_epoch == 0 or \
-                    kept_bytes >= SNAPSHOT_AFTER * _nbytes(W_in, W_out):
+            if snapshot is None or kept_bytes >= SNAPSHOT_AFTER * _nbytes(W_in, W_out):
                 ts = time.perf_counter()
                 # the last update stays: a worker's replica one version behind needs only it
                 snapshot, updates, kept_bytes = _scatter(client, (g, W_in, W_out)), updates[-1:], 0
@@ -172,26 +194,33 @@ def train(client, corpus_file, *, checkpoint_dir=None, checkpoint_every=60.0,
                               s.part, groups[s.part], vocab_data, budget, config,
                               (s, schedule.offsets[s.part], schedule.sizes[s.part],
                                schedule.chunk, schedule.total_words),
-                              g, snapshot, updates, model.workers) for s in slices]
+                              g, snapshot, updates, model.workers, wire) for s in slices]
             results = client.gather(futures)
             del futures
             tm = time.perf_counter()
             rows_in, vals_in = merge.merge_rows(
-                [(r["rows_in"], r["d_in"], r["n_in"]) for r in results],
+                [(r["rows_in"], merge.unpack_rows(r["d_in"]), r["n_in"]) for r in results],
                 merge.rule_for(merge_rule, "in"), len(groups), contraction)
             rows_out, vals_out = merge.merge_rows(
-                [(r["rows_out"], r["d_out"], r["n_out"]) for r in results],
+                [(r["rows_out"], merge.unpack_rows(r["d_out"]), r["n_out"]) for r in results],
                 merge.rule_for(merge_rule, "out"), len(groups), contraction)
-            new_in = merge.apply_merged(W_in, rows_in, vals_in)
-            new_out = merge.apply_merged(W_out, rows_out, vals_out)
+            if vals_in is None:
+                vals_in = np.empty((0, W_in.shape[1]), dtype=np.float32)
+            if vals_out is None:
+                vals_out = np.empty((0, W_out.shape[1]), dtype=np.float32)
+            # what goes out is the merged change, packed; the driver applies it as unpacked
+            # (so every replica applies the same numbers)
+            new_in, new_out = merge.pack_rows(vals_in, wire), merge.pack_rows(vals_out, wire)
+            merge.apply_packed(W_in, rows_in, new_in)
+            merge.apply_packed(W_out, rows_out, new_out)
             update = (g + 1, rows_in, new_in, rows_out, new_out)
             ts = time.perf_counter()
             updates = updates + [_scatter(client, update)]
             stats["send_seconds"] += time.perf_counter() - ts
-            up = sum(_nbytes(r["rows_in"], r["d_in"], r["n_in"], r["rows_out"], r["d_out"],
+            up = sum(_nbytes(r["rows_in"], *r["d_in"], r["n_in"], r["rows_out"], *r["d_out"],
                              r["n_out"]) for r in results)
-            kept_bytes += _nbytes(rows_in, new_in, rows_out, new_out)
-            down = _nbytes(rows_in, new_in, rows_out, new_out) * n_workers
+            kept_bytes += _nbytes(rows_in, *new_in, rows_out, *new_out)
+            down = _nbytes(rows_in, *new_in, rows_out, *new_out) * n_workers
             trained = sum(r["trained"] for r in results)
             raw = sum(r["raw"] for r in results)
             stats["rounds"] += 1

@@ -27,14 +27,23 @@ partition's training changed and by how much. Six rules:
 
 bench/distributed.py compares them. On 5 M words of gutenberg-dev (2 epochs, 1
 thread per worker; one process: CBOW analogy 0.099 / WS-353 0.243, skip-gram
-0.114 / 0.346) with rounds of 2^18 words (the default ``round_words``), "contract"
+0.114 / 0.346) with rounds of 2^18 words, "contract"
 with c = 0.002 gave CBOW 0.097/0.253 with 2 workers and 0.089/0.329 with 4, and
 skip-gram 0.103/0.336 with 4: within the issue's bars (-0.02 analogy, -0.03
 WS-353), where "sum" collapses with 4 workers (CBOW 0.003 with 2^20-word rounds)
 and "sqrt" dilutes (skip-gram, 4 workers, 2^20-word rounds: 0.072/0.213). Hence
-the defaults: "contract" with c = 0.002 (``DEFAULT_CONTRACTION``).
+the defaults: "contract" with c = 0.002 (``DEFAULT_CONTRACTION``). On the whole
+corpus (5 epochs) it also holds with the longer rounds of
+``driver.default_round_words``; neither c = 0.0005 nor a c that follows the
+learning rate rescued 4 workers at 2^22-word rounds (analogy 0.280 and 0.274
+against 0.326 for one process).
+
+The rows travel packed (``pack_rows``): as 16-bit integers with one float32 scale
+per row by default ("int16", half the bytes), or exactly ("float32").
 """
 import numpy as np
+
+from ..kernels.delta import add_int16_rows, pack_int16, unpack_int16
 
 RULES = ("contract", "sum", "touched", "mean", "split", "sqrt")
 DEFAULT_RULE = "contract"
@@ -121,11 +130,56 @@ def merge_rows(deltas, rule, n_parts, contraction=DEFAULT_CONTRACTION):
 
 
 def apply_merged(W, rows, values):
-    """Add merged values to W's rows in place; returns the new rows (what goes to workers)."""
+    """Add merged values to W's rows in place (rows unique and sorted).
+
+    Replicas apply the same values with the same function, so they stay equal to
+    W bit for bit.
+    """
     if rows.shape[0] == 0:
-        return np.empty((0, W.shape[1]), dtype=W.dtype)
-    if rows.shape[0] == W.shape[0]:           # every row (rows are unique and sorted)
+        return
+    if rows.shape[0] == W.shape[0]:           # every row
         W += values
-        return W.copy()
-    W[rows] += values
-    return W[rows]
+    else:
+        W[rows] += values
+
+
+
+WIRE_FORMATS = ("int16", "float32")
+DEFAULT_WIRE = "int16"
+
+
+def pack_rows(values, wire=DEFAULT_WIRE):
+    """Rows of float32 values as they travel: (values, None), or for "int16" (q, scale).
+
+    "int16" (``kernels.delta.pack_int16``) sends each row as 16-bit integers times
+    one float32 scale, half the bytes, within 1.5e-5 of the row's largest entry.
+    """
+    values = np.ascontiguousarray(values, dtype=np.float32)
+    if wire == "float32":
+        return values, None
+    if wire != "int16":
+        raise ValueError(f"wire must be one of {', '.join(WIRE_FORMATS)}, got {wire!r}")
+    q = np.empty(values.shape, dtype=np.int16)
+    scale = np.empty(values.shape[0], dtype=np.float32)
+    pack_int16(values, q, scale)
+    return q, scale
+
+
+def unpack_rows(packed):
+    """float32 rows from ``pack_rows``'s output."""
+    q, scale = packed
+    if scale is None:
+        return q
+    out = np.empty(q.shape, dtype=np.float32)
+    unpack_int16(q, scale, out)
+    return out
+
+
+def apply_packed(W, rows, packed):
+    """Add packed rows (``pack_rows``) to W's ``rows`` in place: the driver's master copy
+    and every worker's replica do it with the same numbers, so they stay equal."""
+    q, scale = packed
+    if scale is None:
+        apply_merged(W, rows, q)
+    else:
+        add_int16_rows(W, rows, q, scale)

@@ -29,8 +29,10 @@ import numpy as np
 from ..encoded import EncodedCorpus
 from ..text import ByteTypeTable, IdSink, Scan, _decode_types, _removed_on_error
 from ..training import make_block, make_tables, make_weights, resolve_workers, train_words
+from ..kernels.delta import changed_rows
 from ..kernels.records import TrainConfig
 from ..vocab import Vocab, negative_weights
+from .merge import apply_packed, pack_rows
 from .shards import piece_blocks
 
 _RUNS = {}                       # run id -> per-process cache (see _run)
@@ -122,7 +124,8 @@ def _replica(state, session, version, snapshot, updates):
 
     ``snapshot`` is (version s, W_in, W_out); ``updates`` holds, for each
     version v in s+1..``version`` (and possibly s itself, for a replica at s-1),
-    (v, rows_in, new rows_in, rows_out, new rows_out).
+    (v, rows_in, change of rows_in, rows_out, change of rows_out), the changes
+    packed by ``merge.pack_rows``.
     A replica of another driver session (before a resume) is never reused.
     """
     rep = state["replica"]
@@ -135,8 +138,8 @@ def _replica(state, session, version, snapshot, updates):
         if v > have:
             if v != have + 1:
                 raise AssertionError(f"model update {v} after version {have}")
-            W_in[rows_in] = new_in
-            W_out[rows_out] = new_out
+            apply_packed(W_in, rows_in, new_in)
+            apply_packed(W_out, rows_out, new_out)
             have = v
     if have != version:
         raise AssertionError(f"replica at version {have}, the round needs {version}")
@@ -181,22 +184,24 @@ def _buffers(state, W_in, W_out):
 def _deltas(W, before):
     """Rows of W that differ from ``before`` and their differences, as a pair and arrays.
 
-    Returns ((rows, W[rows] - before[rows]), replica, buffer): W becomes the
-    scratch buffer holding the differences and ``before`` (the exact old values)
-    the replica again, so the replica is back at the round's version without a copy.
+    Returns ((rows, W[rows] - before[rows]), replica, buffer): ``before`` (the
+    exact old values) is the replica again, so the replica is back at the round's
+    version without a copy, and W becomes the scratch buffer of the next round.
     """
-    np.subtract(W, before, out=W)
-    rows = np.flatnonzero(W.view(np.int32).any(axis=1)).astype(np.int32)
-    return (rows, W[rows]), before, W
+    out = np.empty_like(W)
+    rows = np.empty(W.shape[0], dtype=np.int32)
+    n = changed_rows(W, before, out, rows)
+    return (rows[:n].copy(), out[:n]), before, W
 
 
 def round_task(run_id, session, part, pieces, vocab_data, memory_budget_bytes, config, work,
-               version, snapshot, updates, threads):
+               version, snapshot, updates, threads, wire="float32"):
     """Train partition ``part``'s slice ``work`` (a rounds.Slice plus layout) from ``version``.
 
     ``work`` is (slice, partition offset, partition size, chunk length, run words);
     ``config`` the TrainConfig as a dict; ``session`` names the driver's session.
-    Returns the row deltas of both matrices, the rows' expected update counts
+    Returns the row deltas of both matrices (packed for the ``wire`` format by
+    ``merge.pack_rows``), the rows' expected update counts
     (``n_in``, ``n_out``) and the slice's counts.
     """
     sl, offset, size, chunk, total = work
@@ -231,8 +236,9 @@ def round_task(run_id, session, part, pieces, vocab_data, memory_budget_bytes, c
         n_in, n_out = update_counts(counts, state["tables"].keep_prob, state["neg_prob"], config)
         n_in, n_out = n_in[rows_in].astype(np.float32), n_out[rows_out].astype(np.float32)
     t_end = time.perf_counter()
-    return {"part": part, "rows_in": rows_in, "d_in": d_in, "n_in": n_in,
-            "rows_out": rows_out, "d_out": d_out, "n_out": n_out, "trained": trained,
+    return {"part": part, "rows_in": rows_in, "d_in": pack_rows(d_in, wire), "n_in": n_in,
+            "rows_out": rows_out, "d_out": pack_rows(d_out, wire), "n_out": n_out,
+            "trained": trained,
             "raw": sl.hi - sl.lo, "loss": loss, "sync_seconds": t_ready - t0,
             "train_seconds": t_trained - t_copied,
             "diff_seconds": (t_copied - t_ready) + (t_end - t_trained),
