@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numba
 import numpy as np
 
+from . import _precompile
 from .kernels.records import CorpusBlock, RunPosition, Tables, TrainConfig, Weights
 from .kernels.threads import layer_is_threadsafe
 from .kernels.train import train_chunks
@@ -204,6 +205,7 @@ def run_epochs(weights, corpus, config, tables, epochs, workers=None, progress=N
     "on_epoch_end" and "on_train_end" (the result so far). Ctrl-C or SIGTERM stops after
     the current block: the weights stay usable and ``result.interrupted`` is set.
     """
+    _precompile.wait()          # a driver being compiled in parallel: load it from the cache
     n = corpus.n_words
     chunk = chunk_size_for(n) if chunk_words is None else max(1, int(chunk_words))
     n_chunks = -(-n // chunk)

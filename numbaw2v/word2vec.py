@@ -8,7 +8,7 @@ import zipfile
 
 import numpy as np
 
-from . import params as param_table
+from . import _precompile, params as param_table
 from ._numba_cache import announce_training_compile
 from .encoded import EncodedCorpus
 from .errors import (InputFileError, ObjectiveError, ParameterError, VocabularyError,
@@ -218,6 +218,7 @@ class Word2Vec:
             raise VocabularyError(_NO_PRIOR_VOCAB)
         trim_rule = param_table.BY_NAME["trim_rule"].check(trim_rule)
         announce_training_compile(sg=self.sg, shared_negatives=self.shared_negatives, hs=self.hs)
+        _precompile.start(self.sg, self.shared_negatives, self.hs)    # cold cache: in parallel
         t0 = time.perf_counter()
         total_words, corpus_count = self.scan_vocab(corpus_iterable, corpus_file,
                                                     progress_per=progress_per,

@@ -358,7 +358,7 @@ def _make_chunk(mode):
         return trained, loss, s
 
     chunk.__name__ = chunk.__qualname__ = f"chunk_{mode.replace('-', '_')}"
-    return njit(cache=True, nogil=True, fastmath=_FM)(chunk)
+    return njit(cache=True, nogil=True, fastmath=_FM, inline="always")(chunk)
 
 
 chunk_cbow = _make_chunk("cbow")
@@ -384,14 +384,16 @@ def _make_driver(mode, hs):
             if stop > block.n_words:
                 stop = block.n_words
             s = chunk_state(config.seed, position.epoch, c)
-            args = (weights, block, start, stop, config, tables, paths,
-                    position.words_before + start, position.total_words, s)
+            before, total = position.words_before + start, position.total_words
             if cbow:
-                trained, loss, s = chunk_cbow(*args)
+                trained, loss, s = chunk_cbow(weights, block, start, stop, config, tables,
+                                              paths, before, total, s)
             elif shared:
-                trained, loss, s = chunk_sg_shared(*args)
+                trained, loss, s = chunk_sg_shared(weights, block, start, stop, config, tables,
+                                                   paths, before, total, s)
             else:
-                trained, loss, s = chunk_sg_pairs(*args)
+                trained, loss, s = chunk_sg_pairs(weights, block, start, stop, config, tables,
+                                                  paths, before, total, s)
             trained_out[k] = trained
             loss_out[k] = loss
 
