@@ -1,6 +1,6 @@
 """One training run of one Python system, in a process of its own (used by bench/compare.py).
 
-    python bench/_runner.py numbaw2v|gensim --corpus PLAIN.txt --sg 0|1 --workers N \
+    python bench/_runner.py numbaw2v|gensim|gensim-stream --corpus PLAIN.txt --sg 0|1 --workers N \
         --epochs 5 --alpha A --result OUT.json [--vectors OUT.bin] [--seed S] [--hs]
 
 Builds the vocabulary and trains with the protocol settings below, each step
@@ -69,7 +69,28 @@ def train_gensim(args):
     return model, _report(model, vocab_s, train_s, trained, raw)
 
 
-SYSTEMS = {"numbaw2v": train_numbaw2v, "gensim": train_gensim}
+def train_gensim_stream(args):
+    """gensim reading the plain file as a stream of sentences (LineSentence), its default mode.
+
+    The learning rate then falls with the progress of the whole run. In corpus_file mode
+    each of gensim's threads measures progress by its own share of an epoch (its
+    sentences over all of them), so with W threads the rate only falls by 1/W of an
+    epoch's step within an epoch and jumps at the next: a higher rate on average.
+    """
+    from gensim.models import Word2Vec
+    from gensim.models.word2vec import LineSentence
+
+    model = Word2Vec(**dict(settings(args.hs), hs=int(args.hs)), sg=args.sg, alpha=args.alpha,
+                     epochs=args.epochs, workers=args.workers, seed=args.seed)
+    vocab_s = _timed(model.build_vocab, corpus_iterable=LineSentence(args.corpus))
+    train_s, (trained, raw) = _timed_result(
+        model.train, corpus_iterable=LineSentence(args.corpus),
+        total_examples=model.corpus_count, epochs=model.epochs)
+    return model, _report(model, vocab_s, train_s, trained, raw)
+
+
+SYSTEMS = {"numbaw2v": train_numbaw2v, "gensim": train_gensim,
+           "gensim-stream": train_gensim_stream}
 
 
 def _timed(func, **kwargs):

@@ -82,9 +82,9 @@ WARMUP_WORDS = 500
 POLL_SECONDS = 0.01
 MODES = {0: "CBOW", 1: "skip-gram"}
 ALPHA = {0: 0.05, 1: 0.025}
-PYTHON_SYSTEMS = ("numbaw2v", "gensim")
+PYTHON_SYSTEMS = ("numbaw2v", "gensim", "gensim-stream")
 LABELS = {"numbaw2v": "numbaw2v", "numbaw2v-1": "numbaw2v, 1 worker",
-          "gensim": "gensim (corpus_file)",
+          "gensim": "gensim (corpus_file)", "gensim-stream": "gensim (LineSentence)",
           "word2vec-c": "word2vec C (whole process)", "fasttext": "fastText (whole process)"}
 
 
@@ -102,7 +102,8 @@ def parse_args(argv=None):
     p.add_argument("--max-words", type=int, default=None,
                    help="use only the first N words of the corpus (quick runs)")
     p.add_argument("--systems", default="numbaw2v,gensim",
-                   help="comma-separated among numbaw2v,gensim (default: both)")
+                   help="comma-separated among numbaw2v,gensim,gensim-stream (default: "
+                   "numbaw2v,gensim; gensim-stream: gensim reading a LineSentence stream)")
     p.add_argument("--word2vec-c", type=Path, metavar="BINARY", help="path of a C word2vec binary")
     p.add_argument("--fasttext", type=Path, metavar="BINARY", help="path of a fastText binary")
     p.add_argument("--scaling", action="store_true",
@@ -356,7 +357,8 @@ def run_one(args, run, corpus, workdir, vector_dir):
     elif system == "fasttext":
         record = run_fasttext(args.fasttext, job)
     else:
-        record = run_python_system(system.split("-")[0], job, workdir)
+        record = run_python_system("numbaw2v" if system == "numbaw2v-1" else system, job,
+                                   workdir)
     if record is None:
         _show_log_tail(tag, job["log"])
         return dict(run, failed=True)
