@@ -1,4 +1,5 @@
 """Distributed training on a small LocalCluster (2 worker processes, 1 thread each)."""
+import logging
 import os
 import signal
 
@@ -126,6 +127,7 @@ class _KillOnce(WorkerPlugin):
 
 
 def test_worker_killed_mid_round(client, corpus, reference, tmp_path):
+    client.wait_for_workers(2)          # the reference ran on two partitions
     marker = str(tmp_path / "killed")
     client.register_plugin(_KillOnce("numbaw2v-round-4-1-", marker), name="kill-once")
     try:
@@ -141,11 +143,32 @@ def test_worker_killed_mid_round(client, corpus, reference, tmp_path):
     client.wait_for_workers(2)
 
 
+def test_scattered_data_lost_with_every_worker_is_sent_again(client, corpus, reference, caplog):
+    """A restart drops everything the driver scattered (the model, its updates, the
+    vocabulary); the driver sends it again and reruns the round: the same vectors."""
+    client.wait_for_workers(2)          # the reference ran on two partitions
+    done_restart = []
+
+    def restart(done, total):
+        if done == 3 and not done_restart:
+            done_restart.append(done)
+            client.restart()
+
+    with caplog.at_level(logging.WARNING, logger="numbaw2v.distributed.driver"):
+        model = nd.train(client, corpus, round_words=6000, on_round=restart, **PARAMS)
+    assert done_restart == [3]
+    assert "round 4: scattered model data lost with a worker" in caplog.text
+    assert model.distributed_stats["trained"] == reference.distributed_stats["trained"]
+    assert np.array_equal(model.wv.vectors, reference.wv.vectors)
+    client.wait_for_workers(2)
+
+
 class _DriverDies(Exception):
     pass
 
 
 def test_resume_from_checkpoint(client, corpus, reference, tmp_path):
+    client.wait_for_workers(2)          # the reference ran on two partitions
     ckpt = str(tmp_path / "ckpt")
 
     def die(done, total):

@@ -15,6 +15,7 @@ import json
 import logging
 import time
 import uuid
+from concurrent.futures import CancelledError
 
 import numpy as np
 
@@ -31,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 ROUND_WORDS_BUDGET = 1 << 24     # round words x partitions**2 (default_round_words)
 SNAPSHOT_AFTER = 4      # a new snapshot once the kept updates reach this many model sizes
+LOST_DATA_RETRIES = 3   # rounds rerun after their scattered inputs were lost with a worker
 
 
 def _nbytes(*arrays):
@@ -159,8 +161,8 @@ def train(client, corpus_file, *, checkpoint_dir=None, checkpoint_every=60.0,
         model.vocab = vocab
         logger.info("resuming from %s after round %d", checkpoint_dir, done)
     vocab_seconds = time.perf_counter() - t0
-    vocab_data = _scatter(client, (vocab.index_to_key, vocab.counts, model.sample,
-                                   model.ns_exponent))
+    vocab_tuple = (vocab.index_to_key, vocab.counts, model.sample, model.ns_exponent)
+    vocab_data = _scatter(client, vocab_tuple)
     sizes = client.gather([submit(worker.encode_task, f"encode-{p}", p, data_id, p, g,
                                   vocab_data, budget) for p, g in enumerate(groups)])
     schedule = Schedule([s["words"] for s in sizes], model.epochs, round_words)
@@ -189,13 +191,28 @@ def train(client, corpus_file, *, checkpoint_dir=None, checkpoint_every=60.0,
                 stats["send_seconds"] += time.perf_counter() - ts
                 stats["bytes_down"] += _nbytes(W_in, W_out) * n_workers
             slices = schedule.slices(g)
-            where = placement.of([s.part for s in slices])
-            futures = [submit(worker.round_task, f"round-{g}-{s.part}", s.part, data_id, session,
-                              s.part, groups[s.part], vocab_data, budget, config,
-                              (s, schedule.offsets[s.part], schedule.sizes[s.part],
-                               schedule.chunk, schedule.total_words),
-                              g, snapshot, updates, model.workers, wire) for s in slices]
-            results = client.gather(futures)
+            for attempt in range(LOST_DATA_RETRIES + 1):
+                where = placement.of([s.part for s in slices])
+                futures = [submit(worker.round_task, f"round-{g}-{s.part}-a{attempt}", s.part,
+                                  data_id, session, s.part, groups[s.part], vocab_data, budget,
+                                  config, (s, schedule.offsets[s.part], schedule.sizes[s.part],
+                                           schedule.chunk, schedule.total_words),
+                                  g, snapshot, updates, model.workers, wire) for s in slices]
+                try:
+                    results = client.gather(futures)
+                    break
+                except CancelledError:
+                    # Dask reruns a lost task, but data the driver scattered is lost with the
+                    # last worker holding it (a broadcast can miss a worker that is busy or
+                    # joining): send it again from the driver's copies and rerun the round
+                    if attempt == LOST_DATA_RETRIES:
+                        raise
+                    logger.warning("round %d: scattered model data lost with a worker; "
+                                   "sending it again", g + 1)
+                    del futures
+                    vocab_data = _scatter(client, vocab_tuple)
+                    snapshot, updates, kept_bytes = _scatter(client, (g, W_in, W_out)), [], 0
+                    stats["bytes_down"] += _nbytes(W_in, W_out) * n_workers
             del futures
             tm = time.perf_counter()
             rows_in, vals_in = merge.merge_rows(
