@@ -11,7 +11,8 @@ training call) waits for that child, and the driver then loads from the cache.
 
 The child holds no corpus, writes nothing but Numba's cache, and is waited for (or,
 past a timeout, killed) before this process exits. Without a second core, with a
-warm cache, or if anything fails, training compiles the driver itself as before.
+warm cache, with ``NUMBAW2V_PRECOMPILE=0`` in the environment, or if anything fails,
+training compiles the driver itself as before.
 """
 import atexit
 import os
@@ -21,6 +22,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
+ENV = "NUMBAW2V_PRECOMPILE"  # "0" turns the second process off
 WAIT_SECONDS = 120          # longest wait for the child before training compiles itself
 EXIT_SECONDS = 15           # longest wait at interpreter exit before the child is killed
 
@@ -55,7 +57,8 @@ def driver_args(sg, shared_negatives, hs):
 def start(sg, shared_negatives, hs):
     """Launch the child when the mode's driver is not cached and a second core exists."""
     global _child
-    if _child is not None or (os.cpu_count() or 1) < 2:
+    if _child is not None or (os.cpu_count() or 1) < 2 or \
+            os.environ.get(ENV, "1").strip() == "0":
         return False
     from ._numba_cache import is_cached
     from .kernels.train import driver_for

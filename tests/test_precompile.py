@@ -52,10 +52,30 @@ print("ok")
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="the child runs only with two cores")
 def test_cold_cache_child_fills_the_cache(tmp_path):
     env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=str(ROOT))
+    env.pop("NUMBAW2V_PRECOMPILE", None)
     out = subprocess.run([sys.executable, "-c", CHILD], env=env, capture_output=True,
                          text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "ok"
+
+
+OFF = """
+from numbaw2v import _precompile
+from numbaw2v._numba_cache import is_cached
+from numbaw2v.kernels.train import DRIVERS
+assert not is_cached(DRIVERS[("cbow", False)]), "the cache should be empty"
+assert _precompile.start(False, True, False) is False and _precompile._child is None
+print("off")
+"""
+
+
+def test_the_environment_turns_the_child_off(tmp_path):
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=str(ROOT),
+               NUMBAW2V_PRECOMPILE="0")
+    out = subprocess.run([sys.executable, "-c", OFF], env=env, capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "off"
 
 
 def test_a_stuck_child_is_killed_after_the_timeout():
