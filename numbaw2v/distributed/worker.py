@@ -12,13 +12,12 @@ rerun a task on any worker after a loss and get the same result.
   so the text is read once per run (a worker that replaces a lost one reads
   its pieces again).
 - ``round_task`` brings the worker's replica of the model to the round's
-  version (from the broadcast row updates, or from the epoch's snapshot), trains
+  version (from the broadcast row updates, or from the latest snapshot), trains
   the slice with the engine's Hogwild kernels (``training.train_words``) in
   place, returns the changed rows as deltas (with each row's expected number of
-  updates, ``update_counts``, for the "contract" merge) and puts the changed rows
-  back, so the replica stays at the round's version. Only the input rows of the
-  slice's words can change, so only those are copied and compared; the output
-  matrix (negatives may be any word) is compared in full.
+  updates, ``update_counts``, for the "contract" merge) and keeps the untouched
+  copy of the round's start as the replica, so the replica stays at the round's
+  version. Both matrices are copied and compared in full (``_deltas``).
 """
 import threading
 import time
