@@ -96,6 +96,14 @@ def test_rules_need_counts_and_known_names():
         merge.merge_rows(d, "median", 1)
     rows, got = merge.merge_rows(d, "sum", 1)
     assert np.array_equal(got, d[0][1])
+    # no partition changed a row: empty values of the rows' width, ready to pack and apply
+    none = [(np.empty(0, np.int32), np.empty((0, 2), np.float32), np.empty(0, np.float32))] * 2
+    for rule in ("contract", "sum", "mean"):
+        rows, got = merge.merge_rows(none, rule, 2)
+        assert rows.shape == (0,) and got.shape == (0, 2) and got.dtype == np.float32
+        W = np.ones((3, 2), np.float32)
+        merge.apply_packed(W, rows, merge.pack_rows(got, "int16"))
+        assert np.all(W == 1)
 
 
 def test_update_counts():

@@ -221,10 +221,6 @@ def train(client, corpus_file, *, checkpoint_dir=None, checkpoint_every=60.0,
             rows_out, vals_out = merge.merge_rows(
                 [(r["rows_out"], merge.unpack_rows(r["d_out"]), r["n_out"]) for r in results],
                 merge.rule_for(merge_rule, "out"), len(groups), contraction)
-            if vals_in is None:
-                vals_in = np.empty((0, W_in.shape[1]), dtype=np.float32)
-            if vals_out is None:
-                vals_out = np.empty((0, W_out.shape[1]), dtype=np.float32)
             # what goes out is the merged change, packed; the driver applies it as unpacked
             # (so every replica applies the same numbers)
             new_in, new_out = merge.pack_rows(vals_in, wire), merge.pack_rows(vals_out, wire)
