@@ -197,7 +197,7 @@ def round_bytes(p, q, words_per_part, parts, dim, negative=5, window=5, sg=False
     return parts * (rows_in + rows_out) * (row + 4), merged * row, merged
 
 
-def snapshots(rounds, per_epoch, merged_bytes, model_bytes, after=None):
+def snapshots(rounds, merged_bytes, model_bytes, after=None):
     """How many full snapshots the driver broadcasts in ``rounds`` rounds (its rule)."""
     after = _snapshot_after() if after is None else after
     n, kept = 0, 0.0
@@ -222,7 +222,7 @@ def predict_run_bytes(counts, round_words, rounds, workers, dim, negative=5, win
     up, down, merged = round_bytes(p, q, n_words / per_epoch / workers, workers, dim, negative,
                                    window, sg, keep, shared_negatives, wire=wire)
     model = 2 * len(p) * dim * 4
-    n_snap = snapshots(rounds, per_epoch, down, model)
+    n_snap = snapshots(rounds, down, model)
     snap = n_snap * model * workers / max(rounds, 1)
     return {"up": up, "down": down * workers, "snapshot": snap, "total": up + down * workers
             + snap, "per_epoch": per_epoch, "epochs": rounds / per_epoch, "snapshots": n_snap,
