@@ -129,8 +129,9 @@ def _replica(state, session, version, snapshot, updates):
     """
     rep = state["replica"]
     given = {u[0] for u in updates}
-    if rep is None or rep[0] != session or not rep[1] <= version or not (
-            snapshot[0] <= rep[1] or set(range(rep[1] + 1, version + 1)) <= given):
+    # kept when the updates lead from its version to ``version``; else from the snapshot
+    if rep is None or rep[0] != session or rep[1] > version or not given.issuperset(
+            range(rep[1] + 1, version + 1)):
         rep = (session, snapshot[0], snapshot[1].copy(), snapshot[2].copy())
     _, have, W_in, W_out = rep
     for v, rows_in, new_in, rows_out, new_out in updates:
