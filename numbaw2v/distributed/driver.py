@@ -61,12 +61,13 @@ def default_round_words(partitions):
     """Words per round (over all partitions) when ``round_words`` is None: 2**24 / P**2.
 
     Each round costs a fixed overhead (finding, shipping and merging the changed
-    rows, about 0.3 s with 2 workers on gutenberg-dev), so rounds should be long;
-    but the merged model drifts from one machine's further the more partitions
-    train apart and the longer they do. Measured on gutenberg-dev (5 epochs,
-    CBOW, "contract"): 2 partitions kept analogy within 0.01 of one process up
-    to 2**22 words per round, 4 partitions up to 2**20 (2**21: -0.026, 2**22:
-    -0.034); hence 2**24 / P**2, at least 2**16 (bench/RESULTS.md).
+    rows, 0.27 s with 2 workers and 2**18-word rounds on gutenberg-dev), so rounds
+    should be long; but the merged model drifts from one machine's further the more
+    partitions train apart and the longer they do. Measured on gutenberg-dev (5
+    epochs, CBOW, "contract"; one process 0.323-0.325 analogy): 2 partitions kept
+    analogy within 0.01 of one process up to 2**22 words per round, 4 partitions up
+    to 2**20 (2**21: 0.301, 2**22: 0.291); hence 2**24 / P**2, at least 2**16
+    (bench/RESULTS.md).
     """
     return max(1 << 16, ROUND_WORDS_BUDGET // max(1, int(partitions)) ** 2)
 

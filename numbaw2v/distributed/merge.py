@@ -36,7 +36,7 @@ the defaults: "contract" with c = 0.002 (``DEFAULT_CONTRACTION``). On the whole
 corpus (5 epochs) it also holds with the longer rounds of
 ``driver.default_round_words``; neither c = 0.0005 nor a c that follows the
 learning rate rescued 4 workers at 2^22-word rounds (analogy 0.280 and 0.274
-against 0.326 for one process).
+against 0.323-0.325 for one process).
 
 The rows travel packed (``pack_rows``): as 16-bit integers with one float32 scale
 per row by default ("int16", half the bytes), or exactly ("float32").
