@@ -161,9 +161,9 @@ def expected_distinct(p, draws):
 def word_tables(counts, sample=1e-3, ns_exponent=0.75):
     """(p, keep, q) of a vocabulary's ``counts``: word frequencies, subsampling keep
     probabilities (numbaw2v.vocab.keep_probabilities) and the negative-sampling distribution."""
-    from numbaw2v.vocab import keep_probabilities
+    from numbaw2v.vocab import keep_probabilities, negative_weights
     counts = np.asarray(counts, dtype=np.float64)
-    q = counts ** ns_exponent
+    q = negative_weights(counts, ns_exponent)
     return counts / counts.sum(), keep_probabilities(counts, sample), q / q.sum()
 
 
@@ -352,10 +352,10 @@ def cost_model(per_core_wps, machines, cores, bandwidth_bits, round_words, vocab
     reduce tree and a broadcast tree among the workers (each link carries about one
     partition delta up and the merged rows down per level, log2(N) levels).
     """
-    from numbaw2v.vocab import keep_probabilities
+    from numbaw2v.vocab import keep_probabilities, negative_weights
     p = zipf_probs(vocab_size) if p is None else p
     keep = keep_probabilities(p, sample) if keep is None else keep
-    q = p ** 0.75
+    q = negative_weights(p, 0.75)
     q /= q.sum()
     after = _snapshot_after() if snapshot_after is None else snapshot_after
     up, down, _ = round_bytes(p, q, round_words / machines, machines, dim, negative, window, sg,
