@@ -236,7 +236,7 @@ def round_task(run_id, session, part, pieces, vocab_data, memory_budget_bytes, c
         n_in, n_out = update_counts(counts, state["tables"].keep_prob, state["neg_prob"], config)
         n_in, n_out = n_in[rows_in].astype(np.float32), n_out[rows_out].astype(np.float32)
     t_end = time.perf_counter()
-    return {"part": part, "rows_in": rows_in, "d_in": pack_rows(d_in, wire), "n_in": n_in,
+    return {"rows_in": rows_in, "d_in": pack_rows(d_in, wire), "n_in": n_in,
             "rows_out": rows_out, "d_out": pack_rows(d_out, wire), "n_out": n_out,
             "trained": trained,
             "raw": sl.hi - sl.lo, "loss": loss, "sync_seconds": t_ready - t0,
