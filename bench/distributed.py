@@ -161,9 +161,9 @@ def expected_distinct(p, draws):
 def word_tables(counts, sample=1e-3, ns_exponent=0.75):
     """(p, keep, q) of a vocabulary's ``counts``: word frequencies, subsampling keep
     probabilities (numbaw2v.vocab.keep_probabilities) and the negative-sampling distribution."""
-    from numbaw2v.vocab import keep_probabilities
+    from numbaw2v.vocab import keep_probabilities, negative_weights
     counts = np.asarray(counts, dtype=np.float64)
-    q = counts ** ns_exponent
+    q = negative_weights(counts, ns_exponent)
     return counts / counts.sum(), keep_probabilities(counts, sample), q / q.sum()
 
 
@@ -197,7 +197,7 @@ def round_bytes(p, q, words_per_part, parts, dim, negative=5, window=5, sg=False
     return parts * (rows_in + rows_out) * (row + 4), merged * row, merged
 
 
-def snapshots(rounds, per_epoch, merged_bytes, model_bytes, after=None):
+def snapshots(rounds, merged_bytes, model_bytes, after=None):
     """How many full snapshots the driver broadcasts in ``rounds`` rounds (its rule)."""
     after = _snapshot_after() if after is None else after
     n, kept = 0, 0.0
@@ -222,7 +222,7 @@ def predict_run_bytes(counts, round_words, rounds, workers, dim, negative=5, win
     up, down, merged = round_bytes(p, q, n_words / per_epoch / workers, workers, dim, negative,
                                    window, sg, keep, shared_negatives, wire=wire)
     model = 2 * len(p) * dim * 4
-    n_snap = snapshots(rounds, per_epoch, down, model)
+    n_snap = snapshots(rounds, down, model)
     snap = n_snap * model * workers / max(rounds, 1)
     return {"up": up, "down": down * workers, "snapshot": snap, "total": up + down * workers
             + snap, "per_epoch": per_epoch, "epochs": rounds / per_epoch, "snapshots": n_snap,
@@ -352,10 +352,10 @@ def cost_model(per_core_wps, machines, cores, bandwidth_bits, round_words, vocab
     reduce tree and a broadcast tree among the workers (each link carries about one
     partition delta up and the merged rows down per level, log2(N) levels).
     """
-    from numbaw2v.vocab import keep_probabilities
+    from numbaw2v.vocab import keep_probabilities, negative_weights
     p = zipf_probs(vocab_size) if p is None else p
     keep = keep_probabilities(p, sample) if keep is None else keep
-    q = p ** 0.75
+    q = negative_weights(p, 0.75)
     q /= q.sum()
     after = _snapshot_after() if snapshot_after is None else snapshot_after
     up, down, _ = round_bytes(p, q, round_words / machines, machines, dim, negative, window, sg,

@@ -895,15 +895,17 @@ def ref_changed_rows(W, before):
 
 
 def ref_pack_int16(values):
-    """Twin of kernels.delta.pack_int16: (q int16, scale float32) per row."""
+    """Twin of kernels.delta.pack_int16: (q int16, scale float32) per row; a row with an
+    entry that is not finite or beyond 3e38 gets a NaN scale and zeros."""
     values = np.asarray(values, dtype=np.float32)
-    finite = np.isfinite(values).all(axis=1)
-    m = np.where(finite, np.abs(np.where(np.isfinite(values), values, 0)).max(axis=1,
-                 initial=0), np.nan).astype(np.float32)
+    ok = np.abs(values) <= np.float32(3.0e38)           # False for inf and NaN too
+    finite = ok.all(axis=1)
+    m = np.where(finite, np.abs(np.where(ok, values, 0)).max(axis=1, initial=0),
+                 np.nan).astype(np.float32)
     m = np.where(m == 0, np.float32(1), m).astype(np.float32)
     f = (np.float32(32767.0) / np.where(finite, m, 1)).astype(np.float32)
-    q = np.floor(values * f[:, None] + np.float32(0.5))
-    q = np.where(finite[:, None], q, 0).astype(np.int16)
+    q = np.floor(np.where(finite[:, None], values, 0) * f[:, None] + np.float32(0.5))
+    q = q.astype(np.int16)
     return q, m
 
 

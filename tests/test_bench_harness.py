@@ -202,8 +202,8 @@ def test_snapshots_follow_the_driver_rule():
     from numbaw2v.distributed.driver import SNAPSHOT_AFTER
     assert bd._snapshot_after() == SNAPSHOT_AFTER
     # 1 model size of updates per round: at the start, then after every 4 rounds' updates
-    assert bd.snapshots(10, 5, 1.0, 1.0, after=4) == 3
-    assert bd.snapshots(10, 5, 1.0, 1.0, after=100) == 1
+    assert bd.snapshots(10, 1.0, 1.0, after=4) == 3
+    assert bd.snapshots(10, 1.0, 1.0, after=100) == 1
 
 
 def test_predicted_run_bytes_use_the_schedule_rounds():

@@ -96,6 +96,14 @@ def test_rules_need_counts_and_known_names():
         merge.merge_rows(d, "median", 1)
     rows, got = merge.merge_rows(d, "sum", 1)
     assert np.array_equal(got, d[0][1])
+    # no partition changed a row: empty values of the rows' width, ready to pack and apply
+    none = [(np.empty(0, np.int32), np.empty((0, 2), np.float32), np.empty(0, np.float32))] * 2
+    for rule in ("contract", "sum", "mean"):
+        rows, got = merge.merge_rows(none, rule, 2)
+        assert rows.shape == (0,) and got.shape == (0, 2) and got.dtype == np.float32
+        W = np.ones((3, 2), np.float32)
+        merge.apply_packed(W, rows, merge.pack_rows(got, "int16"))
+        assert np.all(W == 1)
 
 
 def test_update_counts():
@@ -154,6 +162,42 @@ def test_worker_deltas_put_the_replica_back():
     assert scratch is W                                  # W is the next round's scratch
     assert np.array_equal(delta, W[rows] - old[rows])
     assert delta[0, 0] == np.float32(old[1, 0] + np.float32(0.25)) - old[1, 0]
+
+
+def test_worker_replica_kept_brought_forward_or_rebuilt():
+    from numbaw2v.distributed.worker import _replica
+    rng = np.random.default_rng(6)
+    W_in, W_out = (rng.normal(size=(5, 3)).astype(np.float32) for _ in range(2))
+
+    def update(v):
+        rows = np.array([v % 5], np.int32)
+        return (v, rows, merge.pack_rows(np.full((1, 3), v, np.float32), "float32"),
+                rows, merge.pack_rows(np.full((1, 3), -v, np.float32), "float32"))
+
+    state = {"replica": None}
+    snap0 = (0, W_in, W_out)
+    a_in, a_out = _replica(state, "s", 0, snap0, [])
+    assert a_in is not W_in and np.array_equal(a_in, W_in)        # a copy of the snapshot
+    b_in, b_out = _replica(state, "s", 1, snap0, [update(1)])
+    assert b_in is a_in and b_out is a_out                         # brought forward in place
+    want_in, want_out = W_in.copy(), W_out.copy()
+    want_in[1] += 1
+    want_out[1] -= 1
+    assert np.array_equal(b_in, want_in) and np.array_equal(b_out, want_out)
+    # one version behind a newer snapshot: the update kept with it is enough
+    want_in[2] += 2
+    want_out[2] -= 2
+    snap2 = (2, want_in + 100, want_out + 100)
+    c_in, c_out = _replica(state, "s", 2, snap2, [update(2)])
+    assert c_in is a_in and np.array_equal(c_in, want_in) and np.array_equal(c_out, want_out)
+    # another session, or no chain of updates from the kept version: from the snapshot
+    d_in, _ = _replica(state, "t", 2, snap2, [])
+    assert d_in is not a_in and np.array_equal(d_in, snap2[1])
+    state["replica"] = ("t", 1, a_in, a_out)
+    e_in, _ = _replica(state, "t", 2, snap2, [])
+    assert e_in is not a_in and np.array_equal(e_in, snap2[1])
+    with pytest.raises(AssertionError, match="model update 2 after version 0"):
+        _replica({"replica": None}, "s", 2, snap0, [update(2)])
 
 
 def test_int16_wire_keeps_each_row_to_its_largest_entry():

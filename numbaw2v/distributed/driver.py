@@ -61,12 +61,13 @@ def default_round_words(partitions):
     """Words per round (over all partitions) when ``round_words`` is None: 2**24 / P**2.
 
     Each round costs a fixed overhead (finding, shipping and merging the changed
-    rows, about 0.3 s with 2 workers on gutenberg-dev), so rounds should be long;
-    but the merged model drifts from one machine's further the more partitions
-    train apart and the longer they do. Measured on gutenberg-dev (5 epochs,
-    CBOW, "contract"): 2 partitions kept analogy within 0.01 of one process up
-    to 2**22 words per round, 4 partitions up to 2**20 (2**21: -0.026, 2**22:
-    -0.034); hence 2**24 / P**2, at least 2**16 (bench/RESULTS.md).
+    rows, 0.27 s with 2 workers and 2**18-word rounds on gutenberg-dev), so rounds
+    should be long; but the merged model drifts from one machine's further the more
+    partitions train apart and the longer they do. Measured on gutenberg-dev (5
+    epochs, CBOW, "contract"; one process 0.323-0.325 analogy): 2 partitions kept
+    analogy within 0.01 of one process up to 2**22 words per round, 4 partitions up
+    to 2**20 (2**21: 0.301, 2**22: 0.291); hence 2**24 / P**2, at least 2**16
+    (bench/RESULTS.md).
     """
     return max(1 << 16, ROUND_WORDS_BUDGET // max(1, int(partitions)) ** 2)
 
@@ -149,17 +150,17 @@ def train(client, corpus_file, *, checkpoint_dir=None, checkpoint_every=60.0,
         vocab = vocab_from_counts(merged, model.min_count, model.max_vocab_size, model.sample,
                                   model.ns_exponent, max_final_vocab=model.max_final_vocab,
                                   sorted_vocab=model.sorted_vocab, null_word=model.null_word)
-        totals = {"rounds_done": 0, "sentences": merged["sentences"], "words": merged["words"],
-                  "trained": 0, "raw": 0, "loss": 0.0, "bytes_up": 0, "bytes_down": 0}
+        start, totals = 0, {"sentences": merged["sentences"], "words": merged["words"],
+                            "loss": 0.0}
         del counts
         model.vocab = vocab
         model._init_weights()
         W_in, W_out = model.wv.vectors, model.syn1neg
     else:
-        done, keys, vcounts, W_in, W_out, totals = resumed
+        start, keys, vcounts, W_in, W_out, totals = resumed
         vocab = Vocab(keys, vcounts, model.sample, model.ns_exponent)
         model.vocab = vocab
-        logger.info("resuming from %s after round %d", checkpoint_dir, done)
+        logger.info("resuming from %s after round %d", checkpoint_dir, start)
     vocab_seconds = time.perf_counter() - t0
     vocab_tuple = (vocab.index_to_key, vocab.counts, model.sample, model.ns_exponent)
     vocab_data = _scatter(client, vocab_tuple)
@@ -172,7 +173,6 @@ def train(client, corpus_file, *, checkpoint_dir=None, checkpoint_every=60.0,
                          model.negative, model.shared_negatives, model.alpha, model.min_alpha,
                          model.seed, model.compute_loss)._asdict()
     bar = _bar(model.progress, schedule)
-    start = totals["rounds_done"]
     bar.update(sum(schedule.raw_words(g) for g in range(start)))
     snapshot, updates, kept_bytes = None, [], 0
     last_save = time.perf_counter()
@@ -221,10 +221,6 @@ def train(client, corpus_file, *, checkpoint_dir=None, checkpoint_every=60.0,
             rows_out, vals_out = merge.merge_rows(
                 [(r["rows_out"], merge.unpack_rows(r["d_out"]), r["n_out"]) for r in results],
                 merge.rule_for(merge_rule, "out"), len(groups), contraction)
-            if vals_in is None:
-                vals_in = np.empty((0, W_in.shape[1]), dtype=np.float32)
-            if vals_out is None:
-                vals_out = np.empty((0, W_out.shape[1]), dtype=np.float32)
             # what goes out is the merged change, packed; the driver applies it as unpacked
             # (so every replica applies the same numbers)
             new_in, new_out = merge.pack_rows(vals_in, wire), merge.pack_rows(vals_out, wire)
@@ -236,8 +232,9 @@ def train(client, corpus_file, *, checkpoint_dir=None, checkpoint_every=60.0,
             stats["send_seconds"] += time.perf_counter() - ts
             up = sum(_nbytes(r["rows_in"], *r["d_in"], r["n_in"], r["rows_out"], *r["d_out"],
                              r["n_out"]) for r in results)
-            kept_bytes += _nbytes(rows_in, *new_in, rows_out, *new_out)
-            down = _nbytes(rows_in, *new_in, rows_out, *new_out) * n_workers
+            merged_bytes = _nbytes(rows_in, *new_in, rows_out, *new_out)
+            kept_bytes += merged_bytes
+            down = merged_bytes * n_workers
             trained = sum(r["trained"] for r in results)
             raw = sum(r["raw"] for r in results)
             stats["rounds"] += 1
@@ -249,13 +246,9 @@ def train(client, corpus_file, *, checkpoint_dir=None, checkpoint_every=60.0,
             stats["merge_seconds"] += ts - tm
             slowest = max(results, key=lambda r: r["seconds"])
             stats["sync_seconds"] += slowest["sync_seconds"]
-            stats["diff_seconds"] += slowest.get("diff_seconds", 0.0)
+            stats["diff_seconds"] += slowest["diff_seconds"]
             stats["round_seconds"] += time.perf_counter() - t_round
-            for k, v in (("trained", trained), ("raw", raw), ("bytes_up", up),
-                         ("bytes_down", down)):
-                totals[k] += v
             totals["loss"] += sum(r["loss"] for r in results)
-            totals["rounds_done"] = g + 1
             elapsed = max(time.perf_counter() - t_train, 1e-9)
             bar.update(raw)
             bar.set_postfix({"words/s": f"{stats['trained'] / elapsed:,.0f}",

@@ -36,7 +36,7 @@ the defaults: "contract" with c = 0.002 (``DEFAULT_CONTRACTION``). On the whole
 corpus (5 epochs) it also holds with the longer rounds of
 ``driver.default_round_words``; neither c = 0.0005 nor a c that follows the
 learning rate rescued 4 workers at 2^22-word rounds (analogy 0.280 and 0.274
-against 0.326 for one process).
+against 0.323-0.325 for one process).
 
 The rows travel packed (``pack_rows``): as 16-bit integers with one float32 scale
 per row by default ("int16", half the bytes), or exactly ("float32").
@@ -84,13 +84,15 @@ def merge_rows(deltas, rule, n_parts, contraction=DEFAULT_CONTRACTION):
 
     Each partition's rows are unique. ``counts`` (one per row: the row's updates in
     that partition this round) are needed by the "contract" rule only. The values
-    are added in partition order (the same sum whatever the rows' layout).
+    are added in partition order (the same sum whatever the rows' layout). When no
+    partition changed a row the values are float32[0, d].
     """
     if rule not in RULES or rule == "split":
         raise ValueError(f"merge must be one of {', '.join(RULES)}, got {rule!r}")
+    dim = np.shape(deltas[0][1])[1] if deltas else 0
     deltas = [tuple(d) for d in deltas if d[0].shape[0]]
     if not deltas:
-        return np.empty(0, dtype=np.int32), None
+        return np.empty(0, dtype=np.int32), np.empty((0, dim), dtype=np.float32)
     if rule == "contract" and any(len(d) < 3 for d in deltas):
         raise ValueError("the 'contract' rule needs per-row update counts")
     hi = max(int(d[0].max()) for d in deltas) + 1

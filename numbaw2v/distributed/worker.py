@@ -12,13 +12,12 @@ rerun a task on any worker after a loss and get the same result.
   so the text is read once per run (a worker that replaces a lost one reads
   its pieces again).
 - ``round_task`` brings the worker's replica of the model to the round's
-  version (from the broadcast row updates, or from the epoch's snapshot), trains
+  version (from the broadcast row updates, or from the latest snapshot), trains
   the slice with the engine's Hogwild kernels (``training.train_words``) in
   place, returns the changed rows as deltas (with each row's expected number of
-  updates, ``update_counts``, for the "contract" merge) and puts the changed rows
-  back, so the replica stays at the round's version. Only the input rows of the
-  slice's words can change, so only those are copied and compared; the output
-  matrix (negatives may be any word) is compared in full.
+  updates, ``update_counts``, for the "contract" merge) and keeps the untouched
+  copy of the round's start as the replica, so the replica stays at the round's
+  version. Both matrices are copied and compared in full (``_deltas``).
 """
 import threading
 import time
@@ -130,8 +129,9 @@ def _replica(state, session, version, snapshot, updates):
     """
     rep = state["replica"]
     given = {u[0] for u in updates}
-    if rep is None or rep[0] != session or not rep[1] <= version or not (
-            snapshot[0] <= rep[1] or set(range(rep[1] + 1, version + 1)) <= given):
+    # kept when the updates lead from its version to ``version``; else from the snapshot
+    if rep is None or rep[0] != session or rep[1] > version or not given.issuperset(
+            range(rep[1] + 1, version + 1)):
         rep = (session, snapshot[0], snapshot[1].copy(), snapshot[2].copy())
     _, have, W_in, W_out = rep
     for v, rows_in, new_in, rows_out, new_out in updates:
@@ -236,7 +236,7 @@ def round_task(run_id, session, part, pieces, vocab_data, memory_budget_bytes, c
         n_in, n_out = update_counts(counts, state["tables"].keep_prob, state["neg_prob"], config)
         n_in, n_out = n_in[rows_in].astype(np.float32), n_out[rows_out].astype(np.float32)
     t_end = time.perf_counter()
-    return {"part": part, "rows_in": rows_in, "d_in": pack_rows(d_in, wire), "n_in": n_in,
+    return {"rows_in": rows_in, "d_in": pack_rows(d_in, wire), "n_in": n_in,
             "rows_out": rows_out, "d_out": pack_rows(d_out, wire), "n_out": n_out,
             "trained": trained,
             "raw": sl.hi - sl.lo, "loss": loss, "sync_seconds": t_ready - t0,

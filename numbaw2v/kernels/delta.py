@@ -43,7 +43,8 @@ def pack_int16(values, q, scale):
     """Rows as 16-bit integers: ``scale[r]`` = the row's largest magnitude (1 for a row of
     zeros), ``q[r] = round(values[r] / scale[r] * Q_MAX)``. The error of an entry is at
     most scale / (2 Q_MAX), 1.5e-5 of the row's largest entry. A row with a non-finite
-    entry gets a NaN scale, so it stays non-finite after unpacking."""
+    entry, or one beyond 3e38 (near float32's limit, where unpacking could overflow),
+    gets a NaN scale, so it stays non-finite after unpacking."""
     d = values.shape[1]
     for r in range(values.shape[0]):
         m = np.float32(0.0)
