@@ -397,8 +397,8 @@ def _vectors_of_model(obj, path, cls=None):
     return to_keyed_vectors(obj, path, cls)                      # < 0.13.4: all on the model
 
 
-# gensim attribute names of each numbaw2v parameter, first found wins; places searched:
-# the model, then (3.3-3.8) model.vocabulary and model.trainables
+# gensim attribute names of each numbaw2v parameter (every key a row of params.py), first
+# found wins; places searched: the model, then (3.3-3.8) model.vocabulary and model.trainables
 _PARAM_SOURCES = {
     "vector_size": ("vector_size", "layer1_size"),
     "window": ("window",),
@@ -424,7 +424,8 @@ _PARAM_SOURCES = {
 }
 
 
-def _hyperparameters(obj, places):
+def _hyperparameters(places):
+    """The numbaw2v parameters ``places`` set (never None: ``_get`` skips None values)."""
     found = {}
     for name, sources in _PARAM_SOURCES.items():
         for place in places:
@@ -437,7 +438,6 @@ def _hyperparameters(obj, places):
 
 def to_word2vec(obj, path, cls=None):
     """Convert an inert gensim Word2Vec into numbaw2v's Word2Vec, ready to train on."""
-    from . import params as param_table
     from .vocab import Vocab
     from .word2vec import Word2Vec
     cls = cls or Word2Vec
@@ -445,17 +445,8 @@ def to_word2vec(obj, path, cls=None):
     trainables = obj.__dict__.get("trainables")
     places = [p for p in (obj, vocabulary, trainables) if isinstance(p, GensimObject)]
     kv = _vectors_of_model(obj, path)
-    gensim_params = _hyperparameters(obj, places)
-    gensim_params.setdefault("vector_size", kv.vector_size)
-    params, dropped = {}, []
-    for name, value in gensim_params.items():
-        row = param_table.BY_NAME.get(name)
-        if row is None:
-            dropped.append(name)
-        elif not (row.default is None and row.none and value is None):
-            params[name] = value
-    if dropped:
-        logger.debug("%s: gensim settings without a numbaw2v meaning here: %s", path, dropped)
+    params = _hyperparameters(places)
+    params.setdefault("vector_size", kv.vector_size)
     try:
         model = cls(**params)
     except ValueError as err:

@@ -176,6 +176,13 @@ def test_damaged_gensim_states_are_reported(tmp_path, state, fragment):
         KeyedVectors.load(path)
 
 
+def test_every_gensim_setting_read_is_a_numbaw2v_parameter():
+    """The loader passes the settings it finds straight to Word2Vec: each must be a row."""
+    from numbaw2v.gensim_load import _PARAM_SOURCES
+    assert set(_PARAM_SOURCES) <= set(param_table.BY_NAME), \
+        sorted(set(_PARAM_SOURCES) - set(param_table.BY_NAME))
+
+
 def test_safe_unpickler_reads_plain_data_and_arrays():
     value = {"a": [1, 2.5, (3, "x")], "b": np.arange(6, dtype=np.float32).reshape(2, 3),
              "c": np.float64(0.25), "d": b"bytes", "e": {1, 2}}
