@@ -424,15 +424,18 @@ _PARAM_SOURCES = {
 }
 
 
+def _first(places, *names):
+    """The first value not None of ``names`` in the first of ``places`` holding one, or None."""
+    return next((v for v in (_get(p, *names) for p in places) if v is not None), None)
+
+
 def _hyperparameters(places):
     """The numbaw2v parameters ``places`` set (never None: ``_get`` skips None values)."""
     found = {}
     for name, sources in _PARAM_SOURCES.items():
-        for place in places:
-            value = _get(place, *sources)
-            if value is not None:
-                found[name] = value.item() if isinstance(value, np.generic) else value
-                break
+        value = _first(places, *sources)
+        if value is not None:
+            found[name] = value.item() if isinstance(value, np.generic) else value
     return found
 
 
@@ -463,11 +466,7 @@ def to_word2vec(obj, path, cls=None):
     model.corpus_total_words = None if total is None else int(total)
     shape = (len(kv), kv.vector_size)
     for name in ("syn1neg", "syn1"):
-        arr = None
-        for place in places:
-            arr = _get(place, name)
-            if arr is not None:
-                break
+        arr = _first(places, name)
         if arr is None:
             continue
         if not isinstance(arr, np.ndarray) or arr.shape != shape:
@@ -485,8 +484,7 @@ def to_word2vec(obj, path, cls=None):
     if kv.vectors_lockf is not None:
         model.wv.vectors_lockf = kv.vectors_lockf
     else:
-        lockf = next((_get(p, "vectors_lockf", "syn0_lockf") for p in places
-                      if _get(p, "vectors_lockf", "syn0_lockf") is not None), None)
+        lockf = _first(places, "vectors_lockf", "syn0_lockf")
         if isinstance(lockf, np.ndarray):
             model.wv.vectors_lockf = lockf
     return model
