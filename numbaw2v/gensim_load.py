@@ -120,10 +120,6 @@ def _reconstruct(subtype, shape, dtype):
     return np.ndarray.__new__(np.ndarray, shape, dtype)
 
 
-def _dtype(*args):
-    return np.dtype(*args)
-
-
 def _scalar(dtype, data=None):
     """numpy's ``scalar``: a NumPy scalar from its dtype and raw bytes."""
     dtype = np.dtype(dtype)
@@ -156,7 +152,7 @@ _ALLOWED = {
     **{(m, "scalar"): _scalar for m in _NUMPY_CORE},
     ("numpy.core.numeric", "_frombuffer"): _frombuffer,
     ("numpy._core.numeric", "_frombuffer"): _frombuffer,
-    ("numpy", "dtype"): _dtype,
+    ("numpy", "dtype"): np.dtype,
     ("numpy", "ndarray"): np.ndarray,
     ("_codecs", "encode"): _encode,
     ("collections", "defaultdict"): collections.defaultdict,
