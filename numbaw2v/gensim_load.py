@@ -363,7 +363,7 @@ def to_keyed_vectors(obj, path, cls=None):
     if vectors is None:
         raise InputFileError(path, f"{obj.gensim_class} holds no vectors (vectors/syn0)")
     keys, expandos = _keys_and_attributes(obj, path)
-    vectors = np.asarray(vectors) if not isinstance(vectors, np.ndarray) else vectors
+    vectors = np.asanyarray(vectors)                # a memmap stays one
     if vectors.ndim != 2 or vectors.shape[0] != len(keys):
         raise InputFileError(path, f"vectors of shape {vectors.shape} for {len(keys)} keys")
     kv = cls.__new__(cls)
