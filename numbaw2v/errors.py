@@ -48,7 +48,8 @@ class ModelStateError(Numbaw2vError, ValueError):
 
 
 class ObjectiveError(Numbaw2vError, RuntimeError, ValueError):
-    """The model lacks the training objective a method needs (``score`` without hs=1).
+    """The model lacks the training objective a method needs (``score`` without hs=1,
+    ``predict_output_word`` without negative sampling).
 
     A ``RuntimeError``, as gensim raises there, and a ``ValueError`` like ParameterError.
     """

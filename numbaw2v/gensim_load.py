@@ -120,10 +120,6 @@ def _reconstruct(subtype, shape, dtype):
     return np.ndarray.__new__(np.ndarray, shape, dtype)
 
 
-def _dtype(*args):
-    return np.dtype(*args)
-
-
 def _scalar(dtype, data=None):
     """numpy's ``scalar``: a NumPy scalar from its dtype and raw bytes."""
     dtype = np.dtype(dtype)
@@ -156,7 +152,7 @@ _ALLOWED = {
     **{(m, "scalar"): _scalar for m in _NUMPY_CORE},
     ("numpy.core.numeric", "_frombuffer"): _frombuffer,
     ("numpy._core.numeric", "_frombuffer"): _frombuffer,
-    ("numpy", "dtype"): _dtype,
+    ("numpy", "dtype"): np.dtype,
     ("numpy", "ndarray"): np.ndarray,
     ("_codecs", "encode"): _encode,
     ("collections", "defaultdict"): collections.defaultdict,
@@ -367,7 +363,7 @@ def to_keyed_vectors(obj, path, cls=None):
     if vectors is None:
         raise InputFileError(path, f"{obj.gensim_class} holds no vectors (vectors/syn0)")
     keys, expandos = _keys_and_attributes(obj, path)
-    vectors = np.asarray(vectors) if not isinstance(vectors, np.ndarray) else vectors
+    vectors = np.asanyarray(vectors)                # a memmap stays one
     if vectors.ndim != 2 or vectors.shape[0] != len(keys):
         raise InputFileError(path, f"vectors of shape {vectors.shape} for {len(keys)} keys")
     kv = cls.__new__(cls)
@@ -397,8 +393,8 @@ def _vectors_of_model(obj, path, cls=None):
     return to_keyed_vectors(obj, path, cls)                      # < 0.13.4: all on the model
 
 
-# gensim attribute names of each numbaw2v parameter, first found wins; places searched:
-# the model, then (3.3-3.8) model.vocabulary and model.trainables
+# gensim attribute names of each numbaw2v parameter (every key a row of params.py), first
+# found wins; places searched: the model, then (3.3-3.8) model.vocabulary and model.trainables
 _PARAM_SOURCES = {
     "vector_size": ("vector_size", "layer1_size"),
     "window": ("window",),
@@ -424,20 +420,23 @@ _PARAM_SOURCES = {
 }
 
 
-def _hyperparameters(obj, places):
+def _first(places, *names):
+    """The first value not None of ``names`` in the first of ``places`` holding one, or None."""
+    return next((v for v in (_get(p, *names) for p in places) if v is not None), None)
+
+
+def _hyperparameters(places):
+    """The numbaw2v parameters ``places`` set (never None: ``_get`` skips None values)."""
     found = {}
     for name, sources in _PARAM_SOURCES.items():
-        for place in places:
-            value = _get(place, *sources)
-            if value is not None:
-                found[name] = value.item() if isinstance(value, np.generic) else value
-                break
+        value = _first(places, *sources)
+        if value is not None:
+            found[name] = value.item() if isinstance(value, np.generic) else value
     return found
 
 
 def to_word2vec(obj, path, cls=None):
     """Convert an inert gensim Word2Vec into numbaw2v's Word2Vec, ready to train on."""
-    from . import params as param_table
     from .vocab import Vocab
     from .word2vec import Word2Vec
     cls = cls or Word2Vec
@@ -445,17 +444,8 @@ def to_word2vec(obj, path, cls=None):
     trainables = obj.__dict__.get("trainables")
     places = [p for p in (obj, vocabulary, trainables) if isinstance(p, GensimObject)]
     kv = _vectors_of_model(obj, path)
-    gensim_params = _hyperparameters(obj, places)
-    gensim_params.setdefault("vector_size", kv.vector_size)
-    params, dropped = {}, []
-    for name, value in gensim_params.items():
-        row = param_table.BY_NAME.get(name)
-        if row is None:
-            dropped.append(name)
-        elif not (row.default is None and row.none and value is None):
-            params[name] = value
-    if dropped:
-        logger.debug("%s: gensim settings without a numbaw2v meaning here: %s", path, dropped)
+    params = _hyperparameters(places)
+    params.setdefault("vector_size", kv.vector_size)
     try:
         model = cls(**params)
     except ValueError as err:
@@ -472,11 +462,7 @@ def to_word2vec(obj, path, cls=None):
     model.corpus_total_words = None if total is None else int(total)
     shape = (len(kv), kv.vector_size)
     for name in ("syn1neg", "syn1"):
-        arr = None
-        for place in places:
-            arr = _get(place, name)
-            if arr is not None:
-                break
+        arr = _first(places, name)
         if arr is None:
             continue
         if not isinstance(arr, np.ndarray) or arr.shape != shape:
@@ -494,8 +480,7 @@ def to_word2vec(obj, path, cls=None):
     if kv.vectors_lockf is not None:
         model.wv.vectors_lockf = kv.vectors_lockf
     else:
-        lockf = next((_get(p, "vectors_lockf", "syn0_lockf") for p in places
-                      if _get(p, "vectors_lockf", "syn0_lockf") is not None), None)
+        lockf = _first(places, "vectors_lockf", "syn0_lockf")
         if isinstance(lockf, np.ndarray):
             model.wv.vectors_lockf = lockf
     return model

@@ -83,18 +83,27 @@ def pytest_collection_modifyitems(config, items):
 _counts = {}
 
 
-def pytest_runtest_logreport(report):
+def gensim_outcome(report):
+    """(file name, outcome) of the report that settles a gensim test method, else None.
+
+    Only methods of gensim's classes count (``file::Class::test``); a test settles at
+    its call, or at its setup when that does not pass (skips, errors).
+    """
     parts = report.nodeid.split("::")
     module = parts[0].rsplit("/", 1)[-1]
     if len(parts) != 3 or not module.startswith("test_gensim_"):
-        return                                  # only gensim's own test methods count
-    outcome = None
-    if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
-        if hasattr(report, "wasxfail"):
-            outcome = "xfailed" if report.outcome == "skipped" else "xpassed"
-        else:
-            outcome = report.outcome
-    if outcome is not None:
+        return None
+    if report.when != "call" and not (report.when == "setup" and report.outcome != "passed"):
+        return None
+    if hasattr(report, "wasxfail"):
+        return module, "xfailed" if report.outcome == "skipped" else "xpassed"
+    return module, report.outcome
+
+
+def pytest_runtest_logreport(report):
+    settled = gensim_outcome(report)
+    if settled is not None:
+        module, outcome = settled
         row = _counts.setdefault(module, {})
         row[outcome] = row.get(outcome, 0) + 1
 

@@ -15,22 +15,18 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 class _Collector:
-    def __init__(self):
+    def __init__(self, gensim_outcome):
+        self.gensim_outcome = gensim_outcome
         self.counts, self.xfailed = {}, []
 
     def pytest_runtest_logreport(self, report):
-        parts = report.nodeid.split("::")
-        if len(parts) != 3 or not parts[0].rsplit("/", 1)[-1].startswith("test_gensim_"):
+        settled = self.gensim_outcome(report)
+        if settled is None:
             return                                     # only gensim's own test methods
-        if report.when != "call" and not (report.when == "setup" and report.outcome != "passed"):
-            return
-        if hasattr(report, "wasxfail"):
-            outcome = "xfailed" if report.outcome == "skipped" else "xpassed"
-            if outcome == "xfailed":
-                self.xfailed.append((f"{parts[1]}.{parts[2]}", report.wasxfail))
-        else:
-            outcome = report.outcome
-        module = parts[0].rsplit("/", 1)[-1].replace("test_gensim_", "test_")
+        module, outcome = settled
+        if outcome == "xfailed":
+            self.xfailed.append((".".join(report.nodeid.split("::")[1:]), report.wasxfail))
+        module = module.replace("test_gensim_", "test_")
         row = self.counts.setdefault(module, {})
         row[outcome] = row.get(outcome, 0) + 1
 
@@ -38,8 +34,8 @@ class _Collector:
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     sys.path.insert(0, HERE)
-    from conftest import summary_lines
-    collector = _Collector()
+    from conftest import gensim_outcome, summary_lines
+    collector = _Collector(gensim_outcome)
     code = pytest.main([HERE, "-qq", "--tb=no", "-p", "no:cacheprovider", "-W", "ignore"],
                        plugins=[collector])
     print("gensim 4.4's own tests, run against numbaw2v:")
