@@ -150,7 +150,7 @@ def first_seen_order(ids_blocks, n_types):
     return np.argsort(first, kind="stable")
 
 
-def raw_from_scan(scan, max_vocab_size=None, trim_rule=None, int_keys=False):
+def raw_from_scan(scan, max_vocab_size=None, trim_rule=None):
     """The RawVocab of a text.Scan: its counts, or those of gensim's pruned scan.
 
     For integer-id corpora the types are put in first-seen order (the scan numbers
@@ -161,7 +161,7 @@ def raw_from_scan(scan, max_vocab_size=None, trim_rule=None, int_keys=False):
         counts, stamps = replay_pruned_scan(scan, max_vocab_size, trim_rule)
         alive = np.flatnonzero(counts > 0)
         order = alive[np.argsort(stamps[alive], kind="stable")]
-    elif int_keys:
+    elif types and not isinstance(types[0], str):       # integer ids, numbered by id
         order = first_seen_order(_typed_blocks(scan), len(types))
         order = order[counts[order] > 0]
     else:

@@ -257,8 +257,7 @@ class Word2Vec:
         self._drop_pending()
         scan = self._scan(corpus_iterable, paths)
         try:
-            int_keys = bool(scan.types) and not isinstance(scan.types[0], str)
-            raw = raw_from_scan(scan, self.max_vocab_size, trim_rule, int_keys)
+            raw = raw_from_scan(scan, self.max_vocab_size, trim_rule)
         except BaseException:
             scan.close()
             raise
