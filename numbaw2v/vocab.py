@@ -17,6 +17,7 @@ Building a vocabulary has gensim 4.4's three steps:
 ``gensim.utils``'s constants work as they are.
 """
 import collections
+import itertools
 import logging
 import math
 from dataclasses import dataclass, field
@@ -190,44 +191,28 @@ def replay_pruned_scan(scan, max_vocab_size, trim_rule=None):
     stamps = np.zeros(n, dtype=np.int64)
     state = np.zeros(2, dtype=np.int64)                  # live types, next stamp
     ends = np.cumsum(np.asarray(scan.sentence_lengths, dtype=np.int64))
-    position = {"si": 0, "min_reduce": 1, "prunes": 0}
-    base = 0
-
-    def prune():
-        min_reduce = position["min_reduce"]
-        live = np.flatnonzero(counts > 0)
-        if trim_rule is None:
-            drop = live[counts[live] < min_reduce]
-        else:
-            keep = keep_mask([scan.types[i] for i in live], counts[live], min_reduce,
-                             trim_rule)
-            drop = live[~keep]
-        counts[drop] = 0
-        state[0] -= drop.shape[0]
-        logger.debug("pruned %d word types with count < %d (%d left)", drop.shape[0],
-                     min_reduce, state[0])
-        position["min_reduce"] += 1
-        position["prunes"] += 1
-
-    def count(block, base):
-        """Count ``block`` (ids from position ``base``), pruning whenever the table is full."""
+    si, min_reduce, base = 0, 1, 0
+    # the empty block at the end checks the sentence ends after the last token
+    for block in itertools.chain(_typed_blocks(scan), [np.empty(0, dtype=np.int32)]):
+        block = np.ascontiguousarray(block, dtype=np.int32)
         pos = base
         while True:
-            status, pos, si = count_until_full(block, base, pos, ends, position["si"], counts,
-                                               stamps, state, int(max_vocab_size))
-            position["si"] = si
+            status, pos, si = count_until_full(block, base, pos, ends, si, counts, stamps,
+                                               state, int(max_vocab_size))
             if status != PRUNE:
-                return
-            prune()
-
-    for block in _typed_blocks(scan):
-        block = np.ascontiguousarray(block, dtype=np.int32)
-        count(block, base)
+                break
+            live = np.flatnonzero(counts > 0)           # the table is full: prune it
+            keys = None if trim_rule is None else [scan.types[i] for i in live]
+            drop = live[~keep_mask(keys, counts[live], min_reduce, trim_rule)]
+            counts[drop] = 0
+            state[0] -= drop.shape[0]
+            logger.debug("pruned %d word types with count < %d (%d left)", drop.shape[0],
+                         min_reduce, state[0])
+            min_reduce += 1
         base += block.shape[0]
-    count(np.empty(0, dtype=np.int32), base)             # sentence ends after the last token
-    if position["prunes"]:
+    if min_reduce > 1:
         logger.info("max_vocab_size=%d pruned the raw vocabulary %d times", max_vocab_size,
-                    position["prunes"])
+                    min_reduce - 1)
     return counts, stamps
 
 
