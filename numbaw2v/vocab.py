@@ -95,17 +95,18 @@ class RawVocab:
                                  f"{type(word_freq).__name__}")
         raw = cls([], [])
         raw._dict = word_freq
-        raw._check()
+        raw._read_dict()
         return raw
 
-    def _arrays(self):
+    def arrays(self):
+        """(keys, int64 counts); read from the dict again when there is one (it may have
+        changed since), so read both at once rather than ``keys`` then ``counts``."""
         if self._dict is not None:
-            self._check()
+            self._read_dict()
         return self._keys, self._counts
 
-    def _check(self):
-        if self._dict is None:
-            return
+    def _read_dict(self):
+        """Check the dict's words and counts and take them as the arrays."""
         values = list(self._dict.values())
         bad = next((i for i, v in enumerate(values)
                     if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer))
@@ -124,11 +125,11 @@ class RawVocab:
 
     @property
     def keys(self):
-        return self._arrays()[0]
+        return self.arrays()[0]
 
     @property
     def counts(self):
-        return np.asarray(self._arrays()[1], dtype=np.int64)
+        return self.arrays()[1]
 
     def __len__(self):
         return len(self._dict) if self._dict is not None else len(self._keys)
@@ -315,7 +316,7 @@ def prepare(raw, old=None, *, min_count, sample, ns_exponent, trim_rule=None,
     order. Subsampling probabilities are those of gensim: computed from this corpus's
     counts of the words kept now (other words keep theirs). Returns a ``Prepared``.
     """
-    keys, counts = raw.keys, raw.counts
+    keys, counts = raw.arrays()
     eff = effective_min_count(counts, min_count, max_final_vocab)
     mask = keep_mask(keys, counts, eff, trim_rule)
     kept = np.flatnonzero(mask)
