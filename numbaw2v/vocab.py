@@ -20,7 +20,7 @@ import collections
 import itertools
 import logging
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -263,8 +263,6 @@ def effective_min_count(counts, min_count, max_final_vocab=None):
 def threshold_count(sample, total):
     """The count t of gensim's subsampling: ``sample * total``, or for ``sample >= 1`` an
     absolute count (``int(sample * golden ratio squared)``)."""
-    if not sample:
-        return float(total)
     if sample < 1.0:
         return float(sample) * float(total)
     return float(int(sample * (3 + math.sqrt(5)) / 2))
@@ -300,9 +298,6 @@ class Prepared:
     vocab: object
     report: dict
     effective_min_count: int
-    min_count: int
-    sample: float
-    added: list = field(default_factory=list)
 
 
 def prepare(raw, old=None, *, min_count, sample, ns_exponent, trim_rule=None,
@@ -344,17 +339,14 @@ def prepare(raw, old=None, *, min_count, sample, ns_exponent, trim_rule=None,
                     kept.shape[0], counts.shape[0], retain_total, retain_total + drop_total)
 
     probs = keep_probabilities(kept_counts, sample, retain_total)
-    if sample > 0:
-        below = probs < 1.0
-        downsample_unique = int(np.count_nonzero(below))
-        downsample_total = float(np.sum(np.where(below, probs * kept_counts, kept_counts)))
-    else:
-        downsample_unique, downsample_total = 0, float(retain_total)
+    below = probs < 1.0                 # none when sample=0: then every probability is 1
+    downsample_unique = int(np.count_nonzero(below))
+    downsample_total = float(np.sum(np.where(below, probs * kept_counts, kept_counts)))
     report.update(retain_total=retain_total, downsample_unique=downsample_unique,
                   downsample_total=int(downsample_total), num_retained_words=len(kept_keys))
     logger.info("sample=%g downsamples %d most-common words, leaving about %d of %d words",
                 sample, downsample_unique, int(downsample_total), retain_total)
-    result = Prepared(None, report, eff, min_count, sample, added)
+    result = Prepared(None, report, eff)
     if dry_run:
         return result
 
@@ -369,9 +361,7 @@ def prepare(raw, old=None, *, min_count, sample, ns_exponent, trim_rule=None,
                                dtype=np.int64, count=len(keys))
         seen = raw_rows >= 0
         np.add.at(all_counts, raw_rows[seen], counts[seen])
-        rows = np.fromiter((old.key_to_index.get(k, new_index.get(k)) for k in kept_keys),
-                           dtype=np.int64, count=len(kept_keys))
-        keep_prob[rows] = probs
+        keep_prob[raw_rows[kept]] = probs       # every kept word is known or added
     else:
         index_to_key, all_counts, keep_prob = kept_keys, kept_counts, probs
     if null_word and NULL_WORD not in (old.key_to_index if update else set(index_to_key)):
