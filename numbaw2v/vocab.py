@@ -33,6 +33,8 @@ RULE_DEFAULT = 0      # apply min_count
 RULE_DISCARD = 1      # drop the word whatever its count
 RULE_KEEP = 2         # keep the word whatever its count
 NULL_WORD = "\0"      # gensim's padding pseudo-word (``null_word=1``)
+NO_PRIOR_VOCAB = ("You cannot do an online vocabulary-update of a model which has no prior "
+                  "vocabulary: build the vocabulary with a corpus first (update=False)")
 
 
 class Vocab:
@@ -323,9 +325,7 @@ def prepare(raw, old=None, *, min_count, sample, ns_exponent, trim_rule=None,
     added = []
     if update:
         if old is None:
-            raise VocabularyError(
-                "You cannot do an online vocabulary-update of a model which has no prior "
-                "vocabulary: build the vocabulary with a corpus first (update=False)")
+            raise VocabularyError(NO_PRIOR_VOCAB)
         index = old.key_to_index
         is_new = np.fromiter((k not in index for k in kept_keys), dtype=bool,
                              count=len(kept_keys))

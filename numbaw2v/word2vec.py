@@ -19,7 +19,7 @@ from .model_state import (check_finite, check_huffman, check_lockf, check_matrix
                           rows_of_assigned)
 from .text import scan_files, scan_iterable
 from .training import make_config, make_tables, make_weights, run_epochs
-from .vocab import RawVocab, Vocab, prepare, raw_from_scan
+from .vocab import NO_PRIOR_VOCAB, RawVocab, Vocab, prepare, raw_from_scan
 
 logger = logging.getLogger(__name__)
 
@@ -27,8 +27,6 @@ DEFAULT_CORPUS_MEMORY = param_table.BY_NAME["corpus_memory_limit"].default
 _FORMAT = "numbaw2v-model-1"
 _ARRAYS = ("meta", "keys", "counts", "vectors")     # plus syn1neg (negative > 0), syn1 (hs)
 STDIN = "-"             # corpus_file "-" reads standard input (once: its encoding is reused)
-_NO_PRIOR_VOCAB = ("You cannot do an online vocabulary-update of a model which has no prior "
-                   "vocabulary: build the vocabulary with a corpus first (update=False)")
 
 
 def _resolve_files(corpus_file):
@@ -215,7 +213,7 @@ class Word2Vec:
         block, not per sentence count.
         """
         if update and self.vocab is None:
-            raise VocabularyError(_NO_PRIOR_VOCAB)
+            raise VocabularyError(NO_PRIOR_VOCAB)
         trim_rule = param_table.BY_NAME["trim_rule"].check(trim_rule)
         announce_training_compile(sg=self.sg, shared_negatives=self.shared_negatives, hs=self.hs)
         _precompile.start(self.sg, self.shared_negatives, self.hs)    # cold cache: in parallel
@@ -289,7 +287,7 @@ class Word2Vec:
             raise VocabularyError("there are no word counts to prepare: call "
                                   "scan_vocab(...) or build_vocab(...) first")
         if update and self.vocab is None:
-            raise VocabularyError(_NO_PRIOR_VOCAB)
+            raise VocabularyError(NO_PRIOR_VOCAB)
         trim_rule = param_table.BY_NAME["trim_rule"].check(trim_rule)
         min_count = self.min_count if not min_count else _checked("min_count", "min_count",
                                                                   min_count)
@@ -318,7 +316,7 @@ class Word2Vec:
         """
         raw = RawVocab.from_mapping(word_freq)
         if update and self.vocab is None:
-            raise VocabularyError(_NO_PRIOR_VOCAB)
+            raise VocabularyError(NO_PRIOR_VOCAB)
         logger.info("building the vocabulary from %d given word counts (%d words in all)",
                     len(raw), int(raw.counts.sum()))
         self._drop_pending()
@@ -375,7 +373,7 @@ class Word2Vec:
         output rows are zero, and ``wv.vectors_lockf`` grows with ones (trainable).
         """
         if self.wv is None:
-            raise VocabularyError(_NO_PRIOR_VOCAB)
+            raise VocabularyError(NO_PRIOR_VOCAB)
         wv = self.wv
         if wv is not self._own_wv:
             n_known = len(self.vocab) - self._n_added()
