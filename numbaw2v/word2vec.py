@@ -376,7 +376,7 @@ class Word2Vec:
             raise VocabularyError(NO_PRIOR_VOCAB)
         wv = self.wv
         if wv is not self._own_wv:
-            n_known = len(self.vocab) - self._n_added()
+            n_known = wv.vectors.shape[0]       # the words the vocabulary had before
             rows = rows_of_assigned(wv, self.vocab.index_to_key[:n_known], self.vector_size)
             logger.info("model.wv was replaced: the update continues from its vectors")
             lockf = wv.vectors_lockf
@@ -403,9 +403,6 @@ class Word2Vec:
             self.syn1neg = _grown(self.syn1neg, V)
         logger.info("weights grown from %d to %d words", n_old, V)
         return n_old
-
-    def _n_added(self):
-        return len(self.vocab) - (self.wv.vectors.shape[0] if self.wv is not None else 0)
 
     def reset_from(self, other_model):
         """Take the vocabulary and its tables from ``other_model``; start fresh weights.

@@ -429,3 +429,17 @@ def test_update_of_an_hs_model_grows_syn1_rebuilds_the_tree_and_trains(negative)
                                   model.huffman.codes[new_row, :model.huffman.code_lens[new_row]])
     model.train(new, total_examples=len(new), epochs=1)
     assert model.syn1[4:].any() and np.isfinite(model.wv.vectors).all()
+
+
+def test_update_after_wv_was_replaced_continues_from_its_vectors():
+    from numbaw2v.vectors import KeyedVectors
+    m = Word2Vec(TEXTS, **SMALL)
+    old_keys = list(m.wv.index_to_key)
+    keys = old_keys[::-1]                                   # same words, another order
+    vectors = np.stack([m.wv[k] for k in keys]) + 1.0
+    m.wv = KeyedVectors(vectors, keys)
+    m.build_vocab(NEW, update=True)
+    assert m.wv.index_to_key == old_keys + ["artificial", "intelligence"]
+    for i, k in enumerate(keys):
+        assert np.array_equal(m.wv[k], vectors[i])
+    assert m.syn1neg.shape == m.wv.vectors.shape
