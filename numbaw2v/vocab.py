@@ -287,7 +287,8 @@ def keep_probabilities(counts, sample, total=None):
 
 def negative_weights(counts, ns_exponent):
     """Unnormalised negative-sampling weights count**ns_exponent (all ones if the exponent is 0)."""
-    w = np.asarray(counts, dtype=np.float64) ** float(ns_exponent)
+    with np.errstate(divide="ignore"):      # 0 ** negative: inf, set to 0 below
+        w = np.asarray(counts, dtype=np.float64) ** float(ns_exponent)
     w[~np.isfinite(w)] = 0.0          # a zero count with a negative exponent is never drawn
     if not np.any(w > 0):
         w = np.ones_like(w)

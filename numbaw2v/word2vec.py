@@ -19,7 +19,7 @@ from .model_state import (check_finite, check_huffman, check_lockf, check_matrix
                           rows_of_assigned)
 from .text import scan_files, scan_iterable
 from .training import make_config, make_tables, make_weights, run_epochs
-from .vocab import NO_PRIOR_VOCAB, RawVocab, Vocab, prepare, raw_from_scan
+from .vocab import NO_PRIOR_VOCAB, RawVocab, Vocab, negative_weights, prepare, raw_from_scan
 
 logger = logging.getLogger(__name__)
 
@@ -852,7 +852,7 @@ class Word2Vec:
         """
         if self.vocab is None:
             return None
-        weights = np.asarray(self.vocab.counts, dtype=np.float64) ** float(self.ns_exponent)
+        weights = negative_weights(self.vocab.counts, self.ns_exponent)    # the alias table's
         if weights.size == 0:
             return np.zeros(0, dtype=np.uint32)
         running = np.cumsum(weights)
