@@ -340,14 +340,16 @@ class Word2Vec:
 
     def estimate_memory(self, vocab_size=None, report=None):
         """Bytes the model's arrays take for ``vocab_size`` words (gensim's estimate)."""
-        vocab_size = len(self.vocab) if vocab_size is None and self.vocab else vocab_size or 0
+        if vocab_size is None:
+            vocab_size = len(self.vocab) if self.vocab is not None else 0
         row = self.vector_size * np.dtype(np.float32).itemsize
         report = dict(report or {})
-        report["vocab"] = vocab_size * (700 if getattr(self, "hs", 0) else 500)
+        report["vocab"] = vocab_size * (700 if self.hs else 500)
         report["vectors"] = vocab_size * row
-        if getattr(self, "hs", 0):
+        if self.hs:
             report["syn1"] = vocab_size * row
-        report["syn1neg"] = vocab_size * row
+        if self.negative:
+            report["syn1neg"] = vocab_size * row
         report["total"] = sum(report.values())
         logger.info("estimated required memory for %d words and %d dimensions: %d bytes",
                     vocab_size, self.vector_size, report["total"])

@@ -443,3 +443,13 @@ def test_update_after_wv_was_replaced_continues_from_its_vectors():
     for i, k in enumerate(keys):
         assert np.array_equal(m.wv[k], vectors[i])
     assert m.syn1neg.shape == m.wv.vectors.shape
+
+
+@pytest.mark.parametrize("kw", [dict(hs=0, negative=5), dict(hs=1, negative=0),
+                                dict(hs=1, negative=3)], ids=str)
+def test_memory_estimate_equals_gensims(kw):
+    ours, theirs = pair(**kw)
+    ours.build_vocab(TEXTS)
+    theirs.build_vocab(TEXTS)
+    assert ours.estimate_memory() == theirs.estimate_memory()
+    assert ours.estimate_memory(vocab_size=1000) == theirs.estimate_memory(vocab_size=1000)
