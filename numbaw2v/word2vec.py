@@ -773,8 +773,8 @@ class Word2Vec:
         with atomic_output(path) as tmp, open(tmp, "wb") as f:
             lockf = check_lockf(getattr(self.wv, "vectors_lockf", None), len(keys))
             np.savez(f, meta=np.asarray(json.dumps(meta)), keys=key_array,
-                     counts=self.vocab.counts, vectors=self.wv.vectors,
-                     vectors_lockf=lockf, **dict(outputs))
+                     counts=self.vocab.counts, keep_prob=self.vocab.keep_prob,
+                     vectors=self.wv.vectors, vectors_lockf=lockf, **dict(outputs))
 
     @_ClassOnly
     def load(cls, path, mmap=None):
@@ -807,6 +807,8 @@ class Word2Vec:
                 vectors = arrays.pop("vectors")
                 outputs = arrays
                 lockf = z["vectors_lockf"] if "vectors_lockf" in z.files else None
+                # after an online update these are not the counts' (older files: recomputed)
+                keep_prob = z["keep_prob"] if "keep_prob" in z.files else None
         except FileNotFoundError:
             raise FileNotFoundError(f"{path}: no such file") from None
         except IsADirectoryError:
@@ -832,9 +834,11 @@ class Word2Vec:
             index_to_key[i] = key
         if vectors.shape[0] != len(index_to_key) or \
                 any(arr.shape != vectors.shape for arr in outputs.values()) or \
-                (lockf is not None and lockf.shape not in ((1,), (len(index_to_key),))):
+                (lockf is not None and lockf.shape not in ((1,), (len(index_to_key),))) or \
+                (keep_prob is not None and keep_prob.shape != (len(index_to_key),)):
             raise ValueError(f"{path}: arrays of inconsistent shapes")
-        model.vocab = Vocab(index_to_key, counts, model.sample, model.ns_exponent)
+        model.vocab = Vocab(index_to_key, counts, model.sample, model.ns_exponent,
+                            keep_prob=keep_prob)
         model.corpus_count, model.corpus_total_words = counts_total
         for name, arr in outputs.items():
             setattr(model, name, np.ascontiguousarray(arr, dtype=np.float32))

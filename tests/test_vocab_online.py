@@ -453,3 +453,18 @@ def test_memory_estimate_equals_gensims(kw):
     theirs.build_vocab(TEXTS)
     assert ours.estimate_memory() == theirs.estimate_memory()
     assert ours.estimate_memory(vocab_size=1000) == theirs.estimate_memory(vocab_size=1000)
+
+
+def test_save_and_load_keep_the_subsampling_of_an_update(tmp_path):
+    from numbaw2v.vocab import keep_probabilities
+    m = Word2Vec(TEXTS, **{**SMALL, "sample": 0.01})
+    m.build_vocab(NEW, update=True)         # probabilities from NEW's counts, not the totals
+    assert not np.allclose(m.vocab.keep_prob, keep_probabilities(m.vocab.counts, 0.01))
+    m.save(tmp_path / "m.nw2v")
+    back = Word2Vec.load(tmp_path / "m.nw2v")
+    assert np.array_equal(back.vocab.keep_prob, m.vocab.keep_prob)
+    with np.load(tmp_path / "m.nw2v") as z:           # a file saved before keep_prob was
+        older = {k: z[k] for k in z.files if k != "keep_prob"}
+    np.savez(tmp_path / "old.nw2v", **older)
+    back = Word2Vec.load(tmp_path / "old.nw2v.npz")
+    np.testing.assert_allclose(back.vocab.keep_prob, keep_probabilities(m.vocab.counts, 0.01))
