@@ -387,10 +387,7 @@ class Word2Vec:
             wv.vectors_lockf = lockf
         n_old, d = wv.vectors.shape
         V = len(self.vocab)
-        grown = np.random.default_rng(self.seed).random((V, d), dtype=np.float32)
-        grown *= 2.0
-        grown -= 1.0
-        grown /= d
+        grown = _initial_vectors(self.seed, V, d)
         grown[:n_old] = wv.vectors
         lockf = wv.vectors_lockf
         wv.index_to_key = self.vocab.index_to_key
@@ -492,13 +489,8 @@ class Word2Vec:
         self._encoded_fingerprint = fingerprint
 
     def _init_weights(self):
-        rng = np.random.default_rng(self.seed)
         V, d = len(self.vocab), self.vector_size
-        # uniform in [-1/d, 1/d), the scale gensim uses (the C word2vec uses half of it)
-        W_in = rng.random((V, d), dtype=np.float32)
-        W_in *= 2.0
-        W_in -= 1.0
-        W_in /= d
+        W_in = _initial_vectors(self.seed, V, d)
         self.syn1neg = np.zeros((V, d), dtype=np.float32) if self.negative else None
         self.syn1 = np.zeros((V, d), dtype=np.float32) if self.hs else None
         self._make_hs_tables()
@@ -893,6 +885,16 @@ def _signature():
 
 
 Word2Vec.__init__.__signature__ = _signature()
+
+
+def _initial_vectors(seed, n, d):
+    """float32[n, d] uniform in [-1/d, 1/d) from ``seed``: the scale gensim uses (the C
+    word2vec uses half of it), and gensim's rows after an update too."""
+    rows = np.random.default_rng(seed).random((n, d), dtype=np.float32)
+    rows *= 2.0
+    rows -= 1.0
+    rows /= d
+    return rows
 
 
 def _grown(rows, n):
