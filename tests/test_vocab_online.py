@@ -220,11 +220,15 @@ WORDS = st.lists(st.lists(st.integers(0, 9).map(lambda i: f"w{i}"), max_size=6),
 
 
 @settings(max_examples=60, deadline=None)
-@given(sents=WORDS, limit=st.integers(1, 7), rule=st.booleans())
-def test_pruned_scan_equals_its_twin(sents, limit, rule):
-    trim = (lambda w, c, m: RULE_KEEP if w == "w3" else RULE_DISCARD if w == "w5"
+@given(sents=WORDS, limit=st.integers(1, 7), rule=st.booleans(), ids=st.booleans())
+def test_pruned_scan_equals_its_twin(sents, limit, rule, ids):
+    if ids:                             # an integer-id corpus: word wN is id N
+        sents = [[int(w[1:]) for w in s] for s in sents]
+    keep, discard = (3, 5) if ids else ("w3", "w5")
+    trim = (lambda w, c, m: RULE_KEEP if w == keep else RULE_DISCARD if w == discard
             else RULE_DEFAULT) if rule else None
-    scan = scan_iterable(sents, 1 << 20)
+    scan = scan_iterable([np.array(s, dtype=np.int64) for s in sents] if ids else sents,
+                         1 << 20)
     try:
         raw = raw_from_scan(scan, limit, trim)
     finally:
