@@ -17,9 +17,10 @@ Building a vocabulary has gensim 4.4's three steps:
 ``gensim.utils``'s constants work as they are.
 """
 import collections
+import itertools
 import logging
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -32,6 +33,8 @@ RULE_DEFAULT = 0      # apply min_count
 RULE_DISCARD = 1      # drop the word whatever its count
 RULE_KEEP = 2         # keep the word whatever its count
 NULL_WORD = "\0"      # gensim's padding pseudo-word (``null_word=1``)
+NO_PRIOR_VOCAB = ("You cannot do an online vocabulary-update of a model which has no prior "
+                  "vocabulary: build the vocabulary with a corpus first (update=False)")
 
 
 class Vocab:
@@ -94,17 +97,18 @@ class RawVocab:
                                  f"{type(word_freq).__name__}")
         raw = cls([], [])
         raw._dict = word_freq
-        raw._check()
+        raw._read_dict()
         return raw
 
-    def _arrays(self):
+    def arrays(self):
+        """(keys, int64 counts); read from the dict again when there is one (it may have
+        changed since), so read both at once rather than ``keys`` then ``counts``."""
         if self._dict is not None:
-            self._check()
+            self._read_dict()
         return self._keys, self._counts
 
-    def _check(self):
-        if self._dict is None:
-            return
+    def _read_dict(self):
+        """Check the dict's words and counts and take them as the arrays."""
         values = list(self._dict.values())
         bad = next((i for i, v in enumerate(values)
                     if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer))
@@ -123,11 +127,11 @@ class RawVocab:
 
     @property
     def keys(self):
-        return self._arrays()[0]
+        return self.arrays()[0]
 
     @property
     def counts(self):
-        return np.asarray(self._arrays()[1], dtype=np.int64)
+        return self.arrays()[1]
 
     def __len__(self):
         return len(self._dict) if self._dict is not None else len(self._keys)
@@ -150,7 +154,7 @@ def first_seen_order(ids_blocks, n_types):
     return np.argsort(first, kind="stable")
 
 
-def raw_from_scan(scan, max_vocab_size=None, trim_rule=None, int_keys=False):
+def raw_from_scan(scan, max_vocab_size=None, trim_rule=None):
     """The RawVocab of a text.Scan: its counts, or those of gensim's pruned scan.
 
     For integer-id corpora the types are put in first-seen order (the scan numbers
@@ -161,7 +165,7 @@ def raw_from_scan(scan, max_vocab_size=None, trim_rule=None, int_keys=False):
         counts, stamps = replay_pruned_scan(scan, max_vocab_size, trim_rule)
         alive = np.flatnonzero(counts > 0)
         order = alive[np.argsort(stamps[alive], kind="stable")]
-    elif int_keys:
+    elif types and not isinstance(types[0], str):       # integer ids, numbered by id
         order = first_seen_order(_typed_blocks(scan), len(types))
         order = order[counts[order] > 0]
     else:
@@ -190,44 +194,28 @@ def replay_pruned_scan(scan, max_vocab_size, trim_rule=None):
     stamps = np.zeros(n, dtype=np.int64)
     state = np.zeros(2, dtype=np.int64)                  # live types, next stamp
     ends = np.cumsum(np.asarray(scan.sentence_lengths, dtype=np.int64))
-    position = {"si": 0, "min_reduce": 1, "prunes": 0}
-    base = 0
-
-    def prune():
-        min_reduce = position["min_reduce"]
-        live = np.flatnonzero(counts > 0)
-        if trim_rule is None:
-            drop = live[counts[live] < min_reduce]
-        else:
-            keep = keep_mask([scan.types[i] for i in live], counts[live], min_reduce,
-                             trim_rule)
-            drop = live[~keep]
-        counts[drop] = 0
-        state[0] -= drop.shape[0]
-        logger.debug("pruned %d word types with count < %d (%d left)", drop.shape[0],
-                     min_reduce, state[0])
-        position["min_reduce"] += 1
-        position["prunes"] += 1
-
-    def count(block, base):
-        """Count ``block`` (ids from position ``base``), pruning whenever the table is full."""
+    si, min_reduce, base = 0, 1, 0
+    # the empty block at the end checks the sentence ends after the last token
+    for block in itertools.chain(_typed_blocks(scan), [np.empty(0, dtype=np.int32)]):
+        block = np.ascontiguousarray(block, dtype=np.int32)
         pos = base
         while True:
-            status, pos, si = count_until_full(block, base, pos, ends, position["si"], counts,
-                                               stamps, state, int(max_vocab_size))
-            position["si"] = si
+            status, pos, si = count_until_full(block, base, pos, ends, si, counts, stamps,
+                                               state, int(max_vocab_size))
             if status != PRUNE:
-                return
-            prune()
-
-    for block in _typed_blocks(scan):
-        block = np.ascontiguousarray(block, dtype=np.int32)
-        count(block, base)
+                break
+            live = np.flatnonzero(counts > 0)           # the table is full: prune it
+            keys = None if trim_rule is None else [scan.types[i] for i in live]
+            drop = live[~keep_mask(keys, counts[live], min_reduce, trim_rule)]
+            counts[drop] = 0
+            state[0] -= drop.shape[0]
+            logger.debug("pruned %d word types with count < %d (%d left)", drop.shape[0],
+                         min_reduce, state[0])
+            min_reduce += 1
         base += block.shape[0]
-    count(np.empty(0, dtype=np.int32), base)             # sentence ends after the last token
-    if position["prunes"]:
+    if min_reduce > 1:
         logger.info("max_vocab_size=%d pruned the raw vocabulary %d times", max_vocab_size,
-                    position["prunes"])
+                    min_reduce - 1)
     return counts, stamps
 
 
@@ -277,8 +265,6 @@ def effective_min_count(counts, min_count, max_final_vocab=None):
 def threshold_count(sample, total):
     """The count t of gensim's subsampling: ``sample * total``, or for ``sample >= 1`` an
     absolute count (``int(sample * golden ratio squared)``)."""
-    if not sample:
-        return float(total)
     if sample < 1.0:
         return float(sample) * float(total)
     return float(int(sample * (3 + math.sqrt(5)) / 2))
@@ -301,7 +287,8 @@ def keep_probabilities(counts, sample, total=None):
 
 def negative_weights(counts, ns_exponent):
     """Unnormalised negative-sampling weights count**ns_exponent (all ones if the exponent is 0)."""
-    w = np.asarray(counts, dtype=np.float64) ** float(ns_exponent)
+    with np.errstate(divide="ignore"):      # 0 ** negative: inf, set to 0 below
+        w = np.asarray(counts, dtype=np.float64) ** float(ns_exponent)
     w[~np.isfinite(w)] = 0.0          # a zero count with a negative exponent is never drawn
     if not np.any(w > 0):
         w = np.ones_like(w)
@@ -314,9 +301,6 @@ class Prepared:
     vocab: object
     report: dict
     effective_min_count: int
-    min_count: int
-    sample: float
-    added: list = field(default_factory=list)
 
 
 def prepare(raw, old=None, *, min_count, sample, ns_exponent, trim_rule=None,
@@ -330,7 +314,7 @@ def prepare(raw, old=None, *, min_count, sample, ns_exponent, trim_rule=None,
     order. Subsampling probabilities are those of gensim: computed from this corpus's
     counts of the words kept now (other words keep theirs). Returns a ``Prepared``.
     """
-    keys, counts = raw.keys, raw.counts
+    keys, counts = raw.arrays()
     eff = effective_min_count(counts, min_count, max_final_vocab)
     mask = keep_mask(keys, counts, eff, trim_rule)
     kept = np.flatnonzero(mask)
@@ -342,9 +326,7 @@ def prepare(raw, old=None, *, min_count, sample, ns_exponent, trim_rule=None,
     added = []
     if update:
         if old is None:
-            raise VocabularyError(
-                "You cannot do an online vocabulary-update of a model which has no prior "
-                "vocabulary: build the vocabulary with a corpus first (update=False)")
+            raise VocabularyError(NO_PRIOR_VOCAB)
         index = old.key_to_index
         is_new = np.fromiter((k not in index for k in kept_keys), dtype=bool,
                              count=len(kept_keys))
@@ -358,17 +340,14 @@ def prepare(raw, old=None, *, min_count, sample, ns_exponent, trim_rule=None,
                     kept.shape[0], counts.shape[0], retain_total, retain_total + drop_total)
 
     probs = keep_probabilities(kept_counts, sample, retain_total)
-    if sample > 0:
-        below = probs < 1.0
-        downsample_unique = int(np.count_nonzero(below))
-        downsample_total = float(np.sum(np.where(below, probs * kept_counts, kept_counts)))
-    else:
-        downsample_unique, downsample_total = 0, float(retain_total)
+    below = probs < 1.0                 # none when sample=0: then every probability is 1
+    downsample_unique = int(np.count_nonzero(below))
+    downsample_total = float(np.sum(np.where(below, probs * kept_counts, kept_counts)))
     report.update(retain_total=retain_total, downsample_unique=downsample_unique,
                   downsample_total=int(downsample_total), num_retained_words=len(kept_keys))
     logger.info("sample=%g downsamples %d most-common words, leaving about %d of %d words",
                 sample, downsample_unique, int(downsample_total), retain_total)
-    result = Prepared(None, report, eff, min_count, sample, added)
+    result = Prepared(None, report, eff)
     if dry_run:
         return result
 
@@ -383,9 +362,7 @@ def prepare(raw, old=None, *, min_count, sample, ns_exponent, trim_rule=None,
                                dtype=np.int64, count=len(keys))
         seen = raw_rows >= 0
         np.add.at(all_counts, raw_rows[seen], counts[seen])
-        rows = np.fromiter((old.key_to_index.get(k, new_index.get(k)) for k in kept_keys),
-                           dtype=np.int64, count=len(kept_keys))
-        keep_prob[rows] = probs
+        keep_prob[raw_rows[kept]] = probs       # every kept word is known or added
     else:
         index_to_key, all_counts, keep_prob = kept_keys, kept_counts, probs
     if null_word and NULL_WORD not in (old.key_to_index if update else set(index_to_key)):

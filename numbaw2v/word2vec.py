@@ -19,7 +19,7 @@ from .model_state import (check_finite, check_huffman, check_lockf, check_matrix
                           rows_of_assigned)
 from .text import scan_files, scan_iterable
 from .training import make_config, make_tables, make_weights, run_epochs
-from .vocab import RawVocab, Vocab, prepare, raw_from_scan
+from .vocab import NO_PRIOR_VOCAB, RawVocab, Vocab, negative_weights, prepare, raw_from_scan
 
 logger = logging.getLogger(__name__)
 
@@ -27,8 +27,6 @@ DEFAULT_CORPUS_MEMORY = param_table.BY_NAME["corpus_memory_limit"].default
 _FORMAT = "numbaw2v-model-1"
 _ARRAYS = ("meta", "keys", "counts", "vectors")     # plus syn1neg (negative > 0), syn1 (hs)
 STDIN = "-"             # corpus_file "-" reads standard input (once: its encoding is reused)
-_NO_PRIOR_VOCAB = ("You cannot do an online vocabulary-update of a model which has no prior "
-                   "vocabulary: build the vocabulary with a corpus first (update=False)")
 
 
 def _resolve_files(corpus_file):
@@ -215,7 +213,7 @@ class Word2Vec:
         block, not per sentence count.
         """
         if update and self.vocab is None:
-            raise VocabularyError(_NO_PRIOR_VOCAB)
+            raise VocabularyError(NO_PRIOR_VOCAB)
         trim_rule = param_table.BY_NAME["trim_rule"].check(trim_rule)
         announce_training_compile(sg=self.sg, shared_negatives=self.shared_negatives, hs=self.hs)
         _precompile.start(self.sg, self.shared_negatives, self.hs)    # cold cache: in parallel
@@ -257,8 +255,7 @@ class Word2Vec:
         self._drop_pending()
         scan = self._scan(corpus_iterable, paths)
         try:
-            int_keys = bool(scan.types) and not isinstance(scan.types[0], str)
-            raw = raw_from_scan(scan, self.max_vocab_size, trim_rule, int_keys)
+            raw = raw_from_scan(scan, self.max_vocab_size, trim_rule)
         except BaseException:
             scan.close()
             raise
@@ -290,7 +287,7 @@ class Word2Vec:
             raise VocabularyError("there are no word counts to prepare: call "
                                   "scan_vocab(...) or build_vocab(...) first")
         if update and self.vocab is None:
-            raise VocabularyError(_NO_PRIOR_VOCAB)
+            raise VocabularyError(NO_PRIOR_VOCAB)
         trim_rule = param_table.BY_NAME["trim_rule"].check(trim_rule)
         min_count = self.min_count if not min_count else _checked("min_count", "min_count",
                                                                   min_count)
@@ -319,7 +316,7 @@ class Word2Vec:
         """
         raw = RawVocab.from_mapping(word_freq)
         if update and self.vocab is None:
-            raise VocabularyError(_NO_PRIOR_VOCAB)
+            raise VocabularyError(NO_PRIOR_VOCAB)
         logger.info("building the vocabulary from %d given word counts (%d words in all)",
                     len(raw), int(raw.counts.sum()))
         self._drop_pending()
@@ -343,14 +340,16 @@ class Word2Vec:
 
     def estimate_memory(self, vocab_size=None, report=None):
         """Bytes the model's arrays take for ``vocab_size`` words (gensim's estimate)."""
-        vocab_size = len(self.vocab) if vocab_size is None and self.vocab else vocab_size or 0
+        if vocab_size is None:
+            vocab_size = len(self.vocab) if self.vocab is not None else 0
         row = self.vector_size * np.dtype(np.float32).itemsize
         report = dict(report or {})
-        report["vocab"] = vocab_size * (700 if getattr(self, "hs", 0) else 500)
+        report["vocab"] = vocab_size * (700 if self.hs else 500)
         report["vectors"] = vocab_size * row
-        if getattr(self, "hs", 0):
+        if self.hs:
             report["syn1"] = vocab_size * row
-        report["syn1neg"] = vocab_size * row
+        if self.negative:
+            report["syn1neg"] = vocab_size * row
         report["total"] = sum(report.values())
         logger.info("estimated required memory for %d words and %d dimensions: %d bytes",
                     vocab_size, self.vector_size, report["total"])
@@ -376,10 +375,10 @@ class Word2Vec:
         output rows are zero, and ``wv.vectors_lockf`` grows with ones (trainable).
         """
         if self.wv is None:
-            raise VocabularyError(_NO_PRIOR_VOCAB)
+            raise VocabularyError(NO_PRIOR_VOCAB)
         wv = self.wv
         if wv is not self._own_wv:
-            n_known = len(self.vocab) - self._n_added()
+            n_known = wv.vectors.shape[0]       # the words the vocabulary had before
             rows = rows_of_assigned(wv, self.vocab.index_to_key[:n_known], self.vector_size)
             logger.info("model.wv was replaced: the update continues from its vectors")
             lockf = wv.vectors_lockf
@@ -388,10 +387,7 @@ class Word2Vec:
             wv.vectors_lockf = lockf
         n_old, d = wv.vectors.shape
         V = len(self.vocab)
-        grown = np.random.default_rng(self.seed).random((V, d), dtype=np.float32)
-        grown *= 2.0
-        grown -= 1.0
-        grown /= d
+        grown = _initial_vectors(self.seed, V, d)
         grown[:n_old] = wv.vectors
         lockf = wv.vectors_lockf
         wv.index_to_key = self.vocab.index_to_key
@@ -406,9 +402,6 @@ class Word2Vec:
             self.syn1neg = _grown(self.syn1neg, V)
         logger.info("weights grown from %d to %d words", n_old, V)
         return n_old
-
-    def _n_added(self):
-        return len(self.vocab) - (self.wv.vectors.shape[0] if self.wv is not None else 0)
 
     def reset_from(self, other_model):
         """Take the vocabulary and its tables from ``other_model``; start fresh weights.
@@ -496,13 +489,8 @@ class Word2Vec:
         self._encoded_fingerprint = fingerprint
 
     def _init_weights(self):
-        rng = np.random.default_rng(self.seed)
         V, d = len(self.vocab), self.vector_size
-        # uniform in [-1/d, 1/d), the scale gensim uses (the C word2vec uses half of it)
-        W_in = rng.random((V, d), dtype=np.float32)
-        W_in *= 2.0
-        W_in -= 1.0
-        W_in /= d
+        W_in = _initial_vectors(self.seed, V, d)
         self.syn1neg = np.zeros((V, d), dtype=np.float32) if self.negative else None
         self.syn1 = np.zeros((V, d), dtype=np.float32) if self.hs else None
         self._make_hs_tables()
@@ -777,8 +765,8 @@ class Word2Vec:
         with atomic_output(path) as tmp, open(tmp, "wb") as f:
             lockf = check_lockf(getattr(self.wv, "vectors_lockf", None), len(keys))
             np.savez(f, meta=np.asarray(json.dumps(meta)), keys=key_array,
-                     counts=self.vocab.counts, vectors=self.wv.vectors,
-                     vectors_lockf=lockf, **dict(outputs))
+                     counts=self.vocab.counts, keep_prob=self.vocab.keep_prob,
+                     vectors=self.wv.vectors, vectors_lockf=lockf, **dict(outputs))
 
     @_ClassOnly
     def load(cls, path, mmap=None):
@@ -811,6 +799,8 @@ class Word2Vec:
                 vectors = arrays.pop("vectors")
                 outputs = arrays
                 lockf = z["vectors_lockf"] if "vectors_lockf" in z.files else None
+                # after an online update these are not the counts' (older files: recomputed)
+                keep_prob = z["keep_prob"] if "keep_prob" in z.files else None
         except FileNotFoundError:
             raise FileNotFoundError(f"{path}: no such file") from None
         except IsADirectoryError:
@@ -836,9 +826,11 @@ class Word2Vec:
             index_to_key[i] = key
         if vectors.shape[0] != len(index_to_key) or \
                 any(arr.shape != vectors.shape for arr in outputs.values()) or \
-                (lockf is not None and lockf.shape not in ((1,), (len(index_to_key),))):
+                (lockf is not None and lockf.shape not in ((1,), (len(index_to_key),))) or \
+                (keep_prob is not None and keep_prob.shape != (len(index_to_key),)):
             raise ValueError(f"{path}: arrays of inconsistent shapes")
-        model.vocab = Vocab(index_to_key, counts, model.sample, model.ns_exponent)
+        model.vocab = Vocab(index_to_key, counts, model.sample, model.ns_exponent,
+                            keep_prob=keep_prob)
         model.corpus_count, model.corpus_total_words = counts_total
         for name, arr in outputs.items():
             setattr(model, name, np.ascontiguousarray(arr, dtype=np.float32))
@@ -858,7 +850,7 @@ class Word2Vec:
         """
         if self.vocab is None:
             return None
-        weights = np.asarray(self.vocab.counts, dtype=np.float64) ** float(self.ns_exponent)
+        weights = negative_weights(self.vocab.counts, self.ns_exponent)    # the alias table's
         if weights.size == 0:
             return np.zeros(0, dtype=np.uint32)
         running = np.cumsum(weights)
@@ -893,6 +885,16 @@ def _signature():
 
 
 Word2Vec.__init__.__signature__ = _signature()
+
+
+def _initial_vectors(seed, n, d):
+    """float32[n, d] uniform in [-1/d, 1/d) from ``seed``: the scale gensim uses (the C
+    word2vec uses half of it), and gensim's rows after an update too."""
+    rows = np.random.default_rng(seed).random((n, d), dtype=np.float32)
+    rows *= 2.0
+    rows -= 1.0
+    rows /= d
+    return rows
 
 
 def _grown(rows, n):

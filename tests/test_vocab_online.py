@@ -220,11 +220,15 @@ WORDS = st.lists(st.lists(st.integers(0, 9).map(lambda i: f"w{i}"), max_size=6),
 
 
 @settings(max_examples=60, deadline=None)
-@given(sents=WORDS, limit=st.integers(1, 7), rule=st.booleans())
-def test_pruned_scan_equals_its_twin(sents, limit, rule):
-    trim = (lambda w, c, m: RULE_KEEP if w == "w3" else RULE_DISCARD if w == "w5"
+@given(sents=WORDS, limit=st.integers(1, 7), rule=st.booleans(), ids=st.booleans())
+def test_pruned_scan_equals_its_twin(sents, limit, rule, ids):
+    if ids:                             # an integer-id corpus: word wN is id N
+        sents = [[int(w[1:]) for w in s] for s in sents]
+    keep, discard = (3, 5) if ids else ("w3", "w5")
+    trim = (lambda w, c, m: RULE_KEEP if w == keep else RULE_DISCARD if w == discard
             else RULE_DEFAULT) if rule else None
-    scan = scan_iterable(sents, 1 << 20)
+    scan = scan_iterable([np.array(s, dtype=np.int64) for s in sents] if ids else sents,
+                         1 << 20)
     try:
         raw = raw_from_scan(scan, limit, trim)
     finally:
@@ -429,3 +433,42 @@ def test_update_of_an_hs_model_grows_syn1_rebuilds_the_tree_and_trains(negative)
                                   model.huffman.codes[new_row, :model.huffman.code_lens[new_row]])
     model.train(new, total_examples=len(new), epochs=1)
     assert model.syn1[4:].any() and np.isfinite(model.wv.vectors).all()
+
+
+def test_update_after_wv_was_replaced_continues_from_its_vectors():
+    from numbaw2v.vectors import KeyedVectors
+    m = Word2Vec(TEXTS, **SMALL)
+    old_keys = list(m.wv.index_to_key)
+    keys = old_keys[::-1]                                   # same words, another order
+    vectors = np.stack([m.wv[k] for k in keys]) + 1.0
+    m.wv = KeyedVectors(vectors, keys)
+    m.build_vocab(NEW, update=True)
+    assert m.wv.index_to_key == old_keys + ["artificial", "intelligence"]
+    for i, k in enumerate(keys):
+        assert np.array_equal(m.wv[k], vectors[i])
+    assert m.syn1neg.shape == m.wv.vectors.shape
+
+
+@pytest.mark.parametrize("kw", [dict(hs=0, negative=5), dict(hs=1, negative=0),
+                                dict(hs=1, negative=3)], ids=str)
+def test_memory_estimate_equals_gensims(kw):
+    ours, theirs = pair(**kw)
+    ours.build_vocab(TEXTS)
+    theirs.build_vocab(TEXTS)
+    assert ours.estimate_memory() == theirs.estimate_memory()
+    assert ours.estimate_memory(vocab_size=1000) == theirs.estimate_memory(vocab_size=1000)
+
+
+def test_save_and_load_keep_the_subsampling_of_an_update(tmp_path):
+    from numbaw2v.vocab import keep_probabilities
+    m = Word2Vec(TEXTS, **{**SMALL, "sample": 0.01})
+    m.build_vocab(NEW, update=True)         # probabilities from NEW's counts, not the totals
+    assert not np.allclose(m.vocab.keep_prob, keep_probabilities(m.vocab.counts, 0.01))
+    m.save(tmp_path / "m.nw2v")
+    back = Word2Vec.load(tmp_path / "m.nw2v")
+    assert np.array_equal(back.vocab.keep_prob, m.vocab.keep_prob)
+    with np.load(tmp_path / "m.nw2v") as z:           # a file saved before keep_prob was
+        older = {k: z[k] for k in z.files if k != "keep_prob"}
+    np.savez(tmp_path / "old.nw2v", **older)
+    back = Word2Vec.load(tmp_path / "old.nw2v.npz")
+    np.testing.assert_allclose(back.vocab.keep_prob, keep_probabilities(m.vocab.counts, 0.01))

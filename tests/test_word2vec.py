@@ -452,3 +452,10 @@ def test_alpha_rising_again_and_both_objectives_are_logged(caplog):
     with caplog.at_level("WARNING", logger="numbaw2v"):
         model.train(sents, total_examples=len(sents), epochs=1)
     assert "above the" in caplog.text
+
+
+def test_cum_table_gives_a_zero_count_word_no_share_as_the_alias_table():
+    model = Word2Vec(vector_size=4, min_count=0, ns_exponent=-0.5, progress=False)
+    model.build_vocab_from_freq({"a": 4, "b": 0})
+    assert model.vocab.table.prob.shape == (2,)
+    assert model.cum_table.tolist() == [2 ** 31 - 1, 2 ** 31 - 1]      # "b" is never drawn
