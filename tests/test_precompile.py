@@ -45,6 +45,9 @@ assert not is_cached(driver_for(mode)), "the cache should be empty"
 assert _precompile.start(False, True, False), "no child started"
 assert _precompile.wait(), "the child failed"
 assert is_cached(driver_for(mode)), "the child left nothing in the cache"
+driver, args = _precompile.driver_args(False, True, False)
+driver(*args)
+assert driver.stats.cache_hits and not driver.stats.cache_misses, driver.stats
 print("ok")
 """
 
