@@ -5,7 +5,6 @@ import sys
 from pathlib import Path
 
 import numba
-import numpy as np
 import pytest
 
 import numbaw2v
@@ -35,7 +34,6 @@ def test_main_compiles_and_runs_the_empty_call():
 
 
 CHILD = """
-import sys
 from types import SimpleNamespace
 from numbaw2v import _precompile
 from numbaw2v._numba_cache import is_cached
@@ -86,4 +84,4 @@ def test_a_stuck_child_is_killed_after_the_timeout():
     child = _precompile._child
     assert _precompile.wait(timeout=0.2) is False
     assert child.poll() is not None and _precompile._child is None
-    assert np.isfinite(child.returncode)
+    assert child.returncode == -9                       # killed, not finished
