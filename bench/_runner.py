@@ -56,17 +56,26 @@ def train_numbaw2v(args):
     return model, _report(model, vocab_s, train_s, trained, raw)
 
 
-def train_gensim(args):
-    """gensim in its fastest input mode (corpus_file); negative sampling, or hs with --hs."""
+def _train_gensim(args, stream):
+    """gensim with the protocol settings, reading the plain file as ``corpus_file`` (its
+    fastest mode) or, with ``stream``, as a LineSentence stream (its default mode)."""
     from gensim.models import Word2Vec
+    from gensim.models.word2vec import LineSentence
 
     model = Word2Vec(**dict(settings(args.hs), hs=int(args.hs)), sg=args.sg, alpha=args.alpha,
                      epochs=args.epochs, workers=args.workers, seed=args.seed)
-    vocab_s = _timed(model.build_vocab, corpus_file=args.corpus)
+    source = {"corpus_iterable": LineSentence(args.corpus)} if stream else \
+        {"corpus_file": args.corpus}
+    vocab_s = _timed(model.build_vocab, **source)
+    sizes = {} if stream else {"total_words": model.corpus_total_words}
     train_s, (trained, raw) = _timed_result(
-        model.train, corpus_file=args.corpus, total_examples=model.corpus_count,
-        total_words=model.corpus_total_words, epochs=model.epochs)
+        model.train, total_examples=model.corpus_count, epochs=model.epochs, **source, **sizes)
     return model, _report(model, vocab_s, train_s, trained, raw)
+
+
+def train_gensim(args):
+    """gensim in its fastest input mode (corpus_file); negative sampling, or hs with --hs."""
+    return _train_gensim(args, stream=False)
 
 
 def train_gensim_stream(args):
@@ -77,16 +86,7 @@ def train_gensim_stream(args):
     sentences over all of them), so with W threads the rate only falls by 1/W of an
     epoch's step within an epoch and jumps at the next: a higher rate on average.
     """
-    from gensim.models import Word2Vec
-    from gensim.models.word2vec import LineSentence
-
-    model = Word2Vec(**dict(settings(args.hs), hs=int(args.hs)), sg=args.sg, alpha=args.alpha,
-                     epochs=args.epochs, workers=args.workers, seed=args.seed)
-    vocab_s = _timed(model.build_vocab, corpus_iterable=LineSentence(args.corpus))
-    train_s, (trained, raw) = _timed_result(
-        model.train, corpus_iterable=LineSentence(args.corpus),
-        total_examples=model.corpus_count, epochs=model.epochs)
-    return model, _report(model, vocab_s, train_s, trained, raw)
+    return _train_gensim(args, stream=True)
 
 
 SYSTEMS = {"numbaw2v": train_numbaw2v, "gensim": train_gensim,

@@ -90,8 +90,8 @@ class KeyedVectors:
         self.index_to_key = [None] * int(count)
         self.vectors = np.zeros((int(count), int(vector_size)), dtype=self._dtype)
 
-    def _init_filled(self, vectors, index_to_key, counts=None):
-        self._start(np.float32, None)
+    def _init_filled(self, vectors, index_to_key, counts=None, dtype=np.float32):
+        self._start(dtype, None)
         self.index_to_key = index_to_key
         self.vectors = vectors
         if len(self._index_to_key) != self._vectors.shape[0]:
@@ -873,6 +873,9 @@ class KeyedVectors:
         flavour from the first record, so both flavours load under any name. Errors
         name the file and place (see numbaw2v.formats).
         """
+        datatype = np.dtype(datatype)
+        if datatype.kind != "f":
+            raise ParameterError(f"datatype must be a floating-point type, got {datatype}")
         keys, vectors = read_word2vec(path, binary=binary, limit=limit, encoding=encoding,
                                       unicode_errors=unicode_errors, datatype=datatype,
                                       no_header=no_header)
@@ -881,14 +884,7 @@ class KeyedVectors:
         else:       # as gensim: placeholder counts that keep the file's order (n, n-1, ..., 1)
             counts = np.arange(len(keys), 0, -1, dtype=np.int64)
         logger.info("loaded %d x %d vectors from %s", len(keys), vectors.shape[1], path)
-        kv = cls(vectors, keys, counts)
-        if vectors.dtype != kv.vectors.dtype:       # keep ``datatype`` (float16, float64)
-            if vectors.dtype.kind != "f":
-                raise ParameterError(f"datatype must be a floating-point type, got "
-                                     f"{vectors.dtype}")
-            kv._dtype = vectors.dtype
-            kv.vectors = vectors
-        return kv
+        return cls(vectors, keys, counts, dtype=datatype)     # kept as ``datatype``
 
     def save(self, path):
         """Write the native ``.npz`` format: vectors, words and counts, without pickle."""

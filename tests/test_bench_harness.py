@@ -14,6 +14,7 @@ try:
     import _runner
     import _stats
     import compare
+    import epoch
     from _runner import parse_status, proc_status_kb
 finally:
     sys.path.remove(BENCH)
@@ -275,3 +276,16 @@ def test_load_rows_joins_files_and_refuses_a_broken_one(tmp_path):
     assert bd.load_rows([tmp_path / "a.json", tmp_path / "b.json"]) == [{"a": 1}, {"b": 2}]
     with pytest.raises(json.JSONDecodeError):
         bd.load_rows([tmp_path / "c.json"], tries=2, wait=0.01)
+
+
+def test_epoch_timer_prints_one_time_per_rep(tmp_path, capsys):
+    corpus = tmp_path / "c.txt"
+    words = [f"w{i % 40}" for i in range(3000)]
+    corpus.write_text("\n".join(" ".join(words[i:i + 30]) for i in range(0, 3000, 30)))
+    assert epoch.main(["--corpus", str(corpus), "--max-words", "2000", "--reps", "3",
+                       "--workers", "1"]) == 0
+    out = capsys.readouterr().out.strip()
+    assert "CBOW, 2,000 words, 1 workers:" in out
+    assert len(out.split(":")[-1].split()) == 3 + 3     # three times, "s per epoch"
+    with pytest.raises(SystemExit):
+        epoch.main(["--corpus", str(corpus), "--reps", "0"])

@@ -421,3 +421,16 @@ def test_gensims_test_files_load_as_gensim_loads_them_and_text_is_not_binary(pat
     if not binary:
         with pytest.raises(InputFileError, match="word2vec text file, not binary"):
             read_word2vec(path, binary=True)
+
+
+def test_a_non_float_datatype_is_refused_before_the_file_is_read(tmp_path):
+    with pytest.raises(ParameterError, match="datatype must be a floating-point type, got int32"):
+        KeyedVectors.load_word2vec_format(tmp_path / "does-not-exist.txt", datatype=np.int32)
+
+
+def test_datatype_is_kept_without_a_float32_copy(tmp_path):
+    path = tmp_path / "v.txt"
+    path.write_text("2 3\na 1 2 3\nb 4 5 6\n")
+    for dtype in (np.float16, np.float64):
+        kv = KeyedVectors.load_word2vec_format(path, datatype=dtype)
+        assert kv.vectors.dtype == dtype and kv["b"].tolist() == [4, 5, 6]
