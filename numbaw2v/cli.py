@@ -10,6 +10,7 @@ command checks that its output is not one of its inputs and can be written.
 Ctrl-C exits 130 and SIGTERM 143; an interrupted ``train`` first saves what it trained.
 """
 import argparse
+import importlib.util
 import json
 import logging
 import os
@@ -154,10 +155,10 @@ def cmd_train(args):
 
 def _train_on_cluster(args, kwargs, progress):
     """``train --scheduler``: data-parallel training on a Dask cluster (numbaw2v.distributed)."""
-    try:
-        from numbaw2v.distributed import connect, train
-    except ImportError:
-        raise CommandError("--scheduler needs Dask: pip install 'numbaw2v[distributed]'") from None
+    # numbaw2v.distributed imports Dask only when used: ask for it here, for one clear error
+    if importlib.util.find_spec("distributed") is None:
+        raise CommandError("--scheduler needs Dask: pip install 'numbaw2v[distributed]'")
+    from numbaw2v.distributed import connect, train
     with connect(args.scheduler) as client:
         return train(client, list(args.corpus), checkpoint_dir=args.checkpoint_dir,
                      progress=progress, **kwargs)

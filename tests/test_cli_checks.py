@@ -229,3 +229,17 @@ def test_train_reads_a_piped_corpus(files):
     assert result.returncode == 0, result.stderr
     assert sorted(KeyedVectors.load_word2vec_format(out).index_to_key) == \
         sorted(["the", "cat", "sat", "on", "mat"])
+
+
+def test_scheduler_without_dask_is_one_clear_line(tmp_path, monkeypatch, capsys):
+    import importlib.util
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "distributed" else find_spec(name, *a))
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("a b c a b\n" * 20)
+    code = cli.main(["train", "--scheduler", "local:1", str(corpus), "-o",
+                     str(tmp_path / "v.bin"), "--min-count", "1", "--no-progress"])
+    err = capsys.readouterr().err
+    assert code != 0 and "--scheduler needs Dask: pip install 'numbaw2v[distributed]'" in err
+    assert "Traceback" not in err and not (tmp_path / "v.bin").exists()
