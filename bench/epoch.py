@@ -33,11 +33,23 @@ def main(argv=None):
     args = p.parse_args(argv)
     if args.max_words < 1 or args.reps < 1:
         p.error("--max-words and --reps must be at least 1")
-    sigterm_raises()
     import numbaw2v
-    # every timed epoch restarts the learning rate on purpose: no warning about it
-    logging.getLogger("numbaw2v.word2vec").setLevel(logging.ERROR)
 
+    # every timed epoch restarts the learning rate on purpose: no warning about it
+    log = logging.getLogger("numbaw2v.word2vec")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        seconds = _time_epochs(numbaw2v, args)
+    finally:
+        log.setLevel(level)
+    print(f"{numbaw2v.__file__}: {'skip-gram' if args.sg else 'CBOW'}"
+          f"{' hs' if args.hs else ''}, {args.max_words:,} words, {args.workers} workers: "
+          + " ".join(f"{s:.2f}" for s in seconds) + " s per epoch", flush=True)
+    return 0
+
+
+def _time_epochs(numbaw2v, args):
     with tempfile.TemporaryDirectory(prefix="nw2v-epoch-") as work:
         corpus = os.path.join(work, "corpus.txt")
         prepare_corpus(args.corpus, corpus, args.max_words)
@@ -51,11 +63,9 @@ def main(argv=None):
             model.train(corpus_file=corpus, total_words=model.corpus_total_words, epochs=1)
             if rep:
                 seconds.append(time.perf_counter() - t0)
-    print(f"{numbaw2v.__file__}: {'skip-gram' if args.sg else 'CBOW'}"
-          f"{' hs' if args.hs else ''}, {args.max_words:,} words, {args.workers} workers: "
-          + " ".join(f"{s:.2f}" for s in seconds) + " s per epoch", flush=True)
-    return 0
+    return seconds
 
 
 if __name__ == "__main__":
+    sigterm_raises()
     sys.exit(main())
