@@ -1,5 +1,6 @@
 """Shards, schedule and merge rules of numbaw2v.distributed (no cluster needed)."""
 import gzip
+import tempfile
 
 import numpy as np
 import pytest
@@ -8,10 +9,10 @@ from hypothesis import strategies as st
 
 fsspec = pytest.importorskip("fsspec")
 
-from numbaw2v.distributed import merge, shards  # noqa: E402
+from numbaw2v.distributed import merge, shards, worker  # noqa: E402
 from numbaw2v.distributed.rounds import Schedule  # noqa: E402
 from numbaw2v.distributed.vocab_merge import merge_counts  # noqa: E402
-from numbaw2v.distributed.worker import count_task, forget  # noqa: E402
+from numbaw2v.distributed.worker import count_task, forget, scan_pieces  # noqa: E402
 from numbaw2v.text import scan_files  # noqa: E402
 
 LINES = st.lists(st.text(alphabet="ab \t", max_size=12), max_size=30)
@@ -75,6 +76,56 @@ def test_memory_urls_scan_like_one_machine(tmp_path):
     assert merged["words"] == one.total_words
     assert merged["sentences"] == int(np.count_nonzero(one.sentence_lengths))
     assert merged["undecodable"] == one.undecodable == 0
+
+
+def _spills(tmp_path):
+    return sorted(p.name for p in tmp_path.glob("numbaw2v-ids-*"))
+
+
+def test_worker_scan_spills_its_lengths_with_its_ids(tmp_path, monkeypatch):
+    """Long lines split in pieces: past a 1,000-byte budget the ids go to disk and the
+    sentence lengths follow them (a memmap), equal to an in-memory scan; closing removes
+    both files."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    lines = [" ".join(f"w{(i * 7 + j) % 13}" for j in range(100)) for i in range(6)]
+    path = tmp_path / "long.txt"
+    path.write_text("\n".join(lines) + "\n")
+    groups = shards.plan([str(path)], partitions=1, pieces_per_partition=3)
+    got = []
+    for budget in (1000, 1 << 20):
+        scan = scan_pieces(groups[0], budget)
+        spilled = budget == 1000
+        assert (scan.sink.file is not None) == spilled
+        assert isinstance(scan.sentence_lengths, np.memmap) == spilled
+        assert len(_spills(tmp_path)) == (2 if spilled else 0)
+        got.append((np.asarray(scan.sentence_lengths).tolist(), scan.ids.tolist()))
+        scan.close()
+        assert _spills(tmp_path) == []
+    assert got[0] == got[1]
+    assert [n for n in got[0][0] if n] == [100] * 6      # (a piece ending at a newline adds 0)
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt, OSError])
+def test_an_interrupted_worker_scan_leaves_no_spill(tmp_path, monkeypatch, error):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    path = tmp_path / "c.txt"
+    path.write_text("the cat sat on the mat\n" * 400)
+    pieces = shards.plan([str(path)], partitions=1, pieces_per_partition=4)[0]
+    assert len(pieces) > 2
+
+    real, calls = worker.piece_blocks, []
+
+    def piece_blocks(piece):               # the third piece fails as it is opened
+        calls.append(piece)
+        if len(calls) == 3:
+            assert len(_spills(tmp_path)) == 2, "the test needs both spill files by now"
+            raise error("stop")
+        return real(piece)
+
+    monkeypatch.setattr(worker, "piece_blocks", piece_blocks)
+    with pytest.raises(error):
+        scan_pieces(pieces, 0)
+    assert _spills(tmp_path) == []
 
 
 def test_missing_shard_is_named(tmp_path):
