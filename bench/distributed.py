@@ -24,8 +24,9 @@ What it does:
   the rows of earlier runs, without training.
 Prints a Markdown report (and appends it to ``--out`` if given): quality, time and
 bytes per system, then each cluster run's per-round time split into the slowest
-task's kernel, copy+diff and replica-sync time, the driver's merge and send, and
-the rest (Dask's scheduling and transfers), with the load average.
+task's kernel, copy+diff+pack (the changed rows packed for the wire) and replica-sync
+time, the driver's merge and send, and the rest (Dask's scheduling and transfers),
+with the load average.
 """
 import argparse
 import gzip
@@ -536,7 +537,7 @@ def main(argv=None):
     if timed:
         report += ["", "Per-round time (s, the slowest task's parts; load = 1-min load average "
                    "after the run):", "",
-                   "| mode | system | merge | R | round | kernel | copy+diff | sync | merge | "
+                   "| mode | system | merge | R | round | kernel | copy+diff+pack | sync | merge | "
                    "send | other | load |", "|---" * 12 + "|"]
         for r in timed:
             n = max(r["rounds"], 1)

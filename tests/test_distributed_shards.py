@@ -1,4 +1,4 @@
-"""Shards, schedule and merge rules of numbaw2v.distributed (no cluster needed)."""
+"""Shards, schedule, merge rules and worker tasks of numbaw2v.distributed (no cluster needed)."""
 import gzip
 import tempfile
 
@@ -126,6 +126,57 @@ def test_an_interrupted_worker_scan_leaves_no_spill(tmp_path, monkeypatch, error
     with pytest.raises(error):
         scan_pieces(pieces, 0)
     assert _spills(tmp_path) == []
+
+
+class _Clock:
+    """A fake perf_counter: one second per reading; ``skip`` adds more."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def perf_counter(self):
+        self.now += 1.0
+        return self.now
+
+
+def test_round_task_diff_seconds_include_packing(tmp_path, monkeypatch):
+    """A round trained in this process, on a fake clock where packing the changed rows takes
+    1,000 s each: diff_seconds (and the task's seconds) count both packings."""
+    from numbaw2v.distributed.vocab_merge import vocab_from_counts
+    from numbaw2v.training import make_config
+
+    path = tmp_path / "c.txt"
+    path.write_text("\n".join(" ".join(f"w{(i * 3 + j) % 11}" for j in range(8))
+                              for i in range(60)) + "\n")
+    groups = shards.plan([str(path)], partitions=1)
+    clock, real_pack = _Clock(), worker.pack_rows
+
+    def slow_pack(values, wire):
+        clock.now += 1000.0
+        return real_pack(values, wire)
+
+    run = "nw2v-test-timing"
+    try:
+        counts = count_task(run, 0, groups[0], 1 << 20)
+        vocab = vocab_from_counts(counts, 1, None, 0, 0.75)
+        vocab_data = (vocab.index_to_key, vocab.counts, 0, 0.75)
+        size = worker.encode_task(run, 0, groups[0], vocab_data, 1 << 20)["words"]
+        sched = Schedule([size], 1, size)
+        config = make_config(False, True, 2, True, 3, True, 0.025, 1e-4, 1, False)._asdict()
+        rng = np.random.default_rng(0)
+        W_in = (rng.random((len(vocab.index_to_key), 8), dtype=np.float32) - 0.5) / 8
+        W_out = np.zeros_like(W_in)
+        monkeypatch.setattr(worker, "time", clock)
+        monkeypatch.setattr(worker, "pack_rows", slow_pack)
+        sl = sched.slices(0)[0]
+        r = worker.round_task(run, "s", 0, groups[0], vocab_data, 1 << 20, config,
+                              (sl, sched.offsets[0], size, sched.chunk, sched.total_words),
+                              0, (0, W_in, W_out), [], 1)
+    finally:
+        forget(run)
+    assert r["trained"] > 0 and r["rows_in"].size > 0
+    assert r["diff_seconds"] >= 2000.0
+    assert r["seconds"] >= r["diff_seconds"] + r["train_seconds"] + r["sync_seconds"]
 
 
 def test_missing_shard_is_named(tmp_path):
