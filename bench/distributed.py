@@ -213,13 +213,17 @@ def predict_run_bytes(counts, round_words, rounds, workers, dim, negative=5, win
                       sample=1e-3, shared_negatives=True, wire="int16"):
     """Predicted bytes of a numbaw2v.distributed run, as its ``bytes_per_round`` counts them.
 
-    The schedule's rounds per epoch are ceil(in-vocabulary words / ``round_words``)
-    (rounds.Schedule), so a round passes over that share of the words, not over
-    ``round_words`` itself; the epochs follow from ``rounds``.
+    The rounds per epoch are the driver's (``rounds.rounds_per_epoch``: ceil(in-vocabulary
+    words / ``round_words``), capped by the chunks of the largest partition), for the
+    words split evenly over ``workers`` partitions; a round passes over that share of the
+    words, not over ``round_words`` itself; the epochs follow from ``rounds``.
     """
+    from numbaw2v.distributed.rounds import rounds_per_epoch
+    from numbaw2v.distributed.shards import split_range
     p, keep, q = word_tables(counts, sample)
     n_words = float(np.sum(counts))
-    per_epoch = max(1, math.ceil(n_words / round_words))
+    sizes = [b - a for a, b in split_range(int(n_words), workers)]
+    per_epoch = rounds_per_epoch(sizes, round_words)
     up, down, merged = round_bytes(p, q, n_words / per_epoch / workers, workers, dim, negative,
                                    window, sg, keep, shared_negatives, wire=wire)
     model = 2 * len(p) * dim * 4
