@@ -462,7 +462,9 @@ def to_word2vec(obj, path, cls=None):
         if arr is None:
             continue
         if not isinstance(arr, np.ndarray) or arr.shape != shape:
-            raise ModelStateError(f"{path}: {name} has shape {np.shape(arr)}, expected {shape}")
+            raise InputFileError(path, f"its output matrix {name} has shape {np.shape(arr)}, "
+                                       f"expected {shape} ({shape[0]} words x {shape[1]} "
+                                       "dimensions, as its vectors)")
         setattr(model, name, np.ascontiguousarray(arr, dtype=np.float32))
     if model.syn1neg is None and model.negative:
         raise InputFileError(path, f"the model trains with negative={model.negative} but holds "
