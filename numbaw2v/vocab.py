@@ -264,10 +264,12 @@ def effective_min_count(counts, min_count, max_final_vocab=None):
 
 def threshold_count(sample, total):
     """The count t of gensim's subsampling: ``sample * total``, or for ``sample >= 1`` an
-    absolute count (``int(sample * golden ratio squared)``)."""
+    absolute count (``int(sample * golden ratio squared)``; infinite, so every word is
+    kept, past the largest float)."""
     if sample < 1.0:
         return float(sample) * float(total)
-    return float(int(sample * (3 + math.sqrt(5)) / 2))
+    t = float(sample) * (3 + math.sqrt(5)) / 2
+    return float(int(t)) if math.isfinite(t) else math.inf
 
 
 def keep_probabilities(counts, sample, total=None):

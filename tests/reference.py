@@ -626,7 +626,8 @@ def ref_keep_probabilities(counts, sample, total=None):
 
     ``sample`` 0 (or below) keeps every word. Otherwise it sets a threshold count t:
     below 1 a share of the corpus, t = sample * total (``total``: the sum of the
-    counts unless given); from 1 on an absolute count, t = floor(sample * phi**2).
+    counts unless given); from 1 on an absolute count, t = floor(sample * phi**2)
+    (infinite when sample * phi**2 passes the largest float).
     A word seen c times is kept with (sqrt(c / t) + 1) * t / c, at most 1; a word
     never seen (c = 0), or any word when t is 0, is kept.
     """
@@ -636,7 +637,8 @@ def ref_keep_probabilities(counts, sample, total=None):
     if sample < 1:
         t = sample * total
     else:
-        t = float(math.floor(sample * GOLDEN_SQUARED))
+        t = sample * GOLDEN_SQUARED
+        t = float(math.floor(t)) if math.isfinite(t) else math.inf
     out = []
     for c in counts:
         c = float(c)

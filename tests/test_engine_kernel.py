@@ -121,7 +121,19 @@ def test_keep_probabilities_equal_twin():
 
 
 SAMPLES = st.one_of(st.just(0.0), st.floats(1e-9, 1.0, exclude_max=True),
-                    st.floats(1.0, 1e9), st.integers(1, 1000).map(float))
+                    st.floats(1.0, 1e9), st.integers(1, 1000).map(float),
+                    st.floats(1e9, np.finfo(np.float64).max))
+
+
+def test_a_sample_past_the_largest_threshold_keeps_every_word():
+    """sample * phi**2 overflows (sample > 3.4e307): an infinite threshold, every word kept
+    (an OverflowError from int(inf) before)."""
+    from numbaw2v import Word2Vec
+    for sample in (1e308, np.finfo(np.float64).max):
+        assert keep_probabilities([1000, 1, 0], sample).tolist() == [1.0, 1.0, 1.0]
+    model = Word2Vec(sample=1e308, min_count=1, vector_size=4, epochs=1, workers=1)
+    model.build_vocab([["a", "b", "a"]])
+    assert model.vocab.keep_prob.tolist() == [1.0, 1.0]
 
 
 @settings(deadline=None, max_examples=200)
