@@ -143,14 +143,21 @@ class RawVocab:
 
 
 def first_seen_order(ids_blocks, n_types):
-    """Type indices ordered by their first occurrence in the id stream (absent types last)."""
-    first = np.full(n_types, np.iinfo(np.int64).max, dtype=np.int64)
-    offset = 0
+    """Type indices ordered by their first occurrence in the id stream (absent types last).
+
+    One compiled pass over the ids (``kernels.vocab.first_positions``), which stops
+    reading blocks once every type has been seen.
+    """
+    from .kernels.vocab import NOT_SEEN, first_positions
+
+    first = np.full(n_types, NOT_SEEN, dtype=np.int64)
+    base = seen = 0
     for block in ids_blocks:
-        if block.size:
-            uniq, where = np.unique(block, return_index=True)
-            np.minimum.at(first, uniq, where.astype(np.int64) + offset)
-        offset += block.shape[0]
+        block = np.ascontiguousarray(block, dtype=np.int32)
+        seen += first_positions(block, base, first)
+        base += block.shape[0]
+        if seen == n_types:
+            break
     return np.argsort(first, kind="stable")
 
 

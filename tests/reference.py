@@ -908,6 +908,19 @@ def ref_pruned_scan(sentences, max_vocab_size, trim_rule=None):
     return counts
 
 
+def ref_first_seen_order(blocks, n_types):
+    """Twin of vocab.first_seen_order (and kernels.vocab.first_positions): (each type's
+    first position in the blocks, read as one stream, or None; the types in the order
+    they first occur, then the types never seen in index order)."""
+    first = {}
+    stream = [int(t) for block in blocks for t in block]
+    for pos, t in enumerate(stream):
+        if t not in first:
+            first[t] = pos
+    positions = [first.get(t) for t in range(n_types)]
+    return positions, list(first) + [t for t in range(n_types) if t not in first]
+
+
 def ref_changed_rows(W, before):
     """Twin of kernels.delta.changed_rows: (rows, W[rows] - before[rows]) of differing rows."""
     rows = np.flatnonzero((W != before).any(axis=1))
