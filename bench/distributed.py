@@ -24,8 +24,9 @@ What it does:
   the rows of earlier runs, without training.
 Prints a Markdown report (and appends it to ``--out`` if given): quality, time and
 bytes per system, then each cluster run's per-round time split into the slowest
-task's kernel, copy+diff and replica-sync time, the driver's merge and send, and
-the rest (Dask's scheduling and transfers), with the load average.
+task's kernel, copy+diff+pack (the changed rows packed for the wire) and replica-sync
+time, the driver's merge and send, and the rest (Dask's scheduling and transfers),
+with the load average.
 """
 import argparse
 import gzip
@@ -212,13 +213,17 @@ def predict_run_bytes(counts, round_words, rounds, workers, dim, negative=5, win
                       sample=1e-3, shared_negatives=True, wire="int16"):
     """Predicted bytes of a numbaw2v.distributed run, as its ``bytes_per_round`` counts them.
 
-    The schedule's rounds per epoch are ceil(in-vocabulary words / ``round_words``)
-    (rounds.Schedule), so a round passes over that share of the words, not over
-    ``round_words`` itself; the epochs follow from ``rounds``.
+    The rounds per epoch are the driver's (``rounds.rounds_per_epoch``: ceil(in-vocabulary
+    words / ``round_words``), capped by the chunks of the largest partition), for the
+    words split evenly over ``workers`` partitions; a round passes over that share of the
+    words, not over ``round_words`` itself; the epochs follow from ``rounds``.
     """
+    from numbaw2v.distributed.rounds import rounds_per_epoch
+    from numbaw2v.distributed.shards import split_range
     p, keep, q = word_tables(counts, sample)
     n_words = float(np.sum(counts))
-    per_epoch = max(1, math.ceil(n_words / round_words))
+    sizes = [b - a for a, b in split_range(int(n_words), workers)]
+    per_epoch = rounds_per_epoch(sizes, round_words)
     up, down, merged = round_bytes(p, q, n_words / per_epoch / workers, workers, dim, negative,
                                    window, sg, keep, shared_negatives, wire=wire)
     model = 2 * len(p) * dim * 4
@@ -536,7 +541,7 @@ def main(argv=None):
     if timed:
         report += ["", "Per-round time (s, the slowest task's parts; load = 1-min load average "
                    "after the run):", "",
-                   "| mode | system | merge | R | round | kernel | copy+diff | sync | merge | "
+                   "| mode | system | merge | R | round | kernel | copy+diff+pack | sync | merge | "
                    "send | other | load |", "|---" * 12 + "|"]
         for r in timed:
             n = max(r["rounds"], 1)

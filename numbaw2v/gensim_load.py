@@ -366,11 +366,7 @@ def to_keyed_vectors(obj, path, cls=None):
     vectors = np.asanyarray(vectors)                # a memmap stays one
     if vectors.ndim != 2 or vectors.shape[0] != len(keys):
         raise InputFileError(path, f"vectors of shape {vectors.shape} for {len(keys)} keys")
-    kv = cls.__new__(cls)
-    kv._start(vectors.dtype if vectors.dtype.kind == "f" else np.float32, None)
-    kv.index_to_key = keys
-    kv.vectors = vectors
-    kv.next_index = len(keys)
+    kv = cls(vectors, keys, dtype=vectors.dtype if vectors.dtype.kind == "f" else np.float32)
     for name, values in expandos.items():
         if values.shape != (len(keys),):
             raise InputFileError(path, f"per-key attribute {name!r} has shape {values.shape}, "
@@ -466,7 +462,9 @@ def to_word2vec(obj, path, cls=None):
         if arr is None:
             continue
         if not isinstance(arr, np.ndarray) or arr.shape != shape:
-            raise ModelStateError(f"{path}: {name} has shape {np.shape(arr)}, expected {shape}")
+            raise InputFileError(path, f"its output matrix {name} has shape {np.shape(arr)}, "
+                                       f"expected {shape} ({shape[0]} words x {shape[1]} "
+                                       "dimensions, as its vectors)")
         setattr(model, name, np.ascontiguousarray(arr, dtype=np.float32))
     if model.syn1neg is None and model.negative:
         raise InputFileError(path, f"the model trains with negative={model.negative} but holds "

@@ -292,19 +292,31 @@ def _decode_types(raw_types, counts):
 
 def scan_files(paths, memory_budget_bytes):
     """One pass over text files -> Scan (keys are str; each line is a sentence)."""
+    return scan_sources((_file_pieces(path) for path in paths), memory_budget_bytes)
+
+
+def scan_sources(sources, memory_budget_bytes):
+    """One pass over ``sources`` -> Scan (keys are str; each line is a sentence).
+
+    Each source is an iterable of byte blocks that each end at whitespace (the
+    last at the source's end), as ``whitespace_pieces`` makes them; a source
+    ends its last sentence. The ids spill to a temporary file past
+    ``memory_budget_bytes``, and the sentence lengths follow them there; the
+    files are removed if the scan fails or is interrupted.
+    """
     table = ByteTypeTable()
     sink = IdSink(memory_budget_bytes)
     lengths = IdSink(memory_budget_bytes, dtype=np.int64)
     with _removed_on_error(sink, lengths):
-        for path in paths:
+        for source in sources:
             pending = 0
-            for piece in _file_pieces(path):
+            for piece in source:
                 ids, done, pending = table.tokenize(piece, pending)
                 sink.append(ids)
                 if sink.file is not None:       # the corpus goes to disk: its lengths too
                     lengths.spill()
                 lengths.append(done)
-            lengths.append(np.array([pending], dtype=np.int64))  # a file's last line ends here
+            lengths.append(np.array([pending], dtype=np.int64))  # a source's last line ends
     counts = table.counts[: table.n_types].copy()
     keys, counts, merge, bad = _decode_types(table.types(), counts)
     return Scan(keys, counts, sink, lengths, bad, merge)

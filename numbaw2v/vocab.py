@@ -143,14 +143,21 @@ class RawVocab:
 
 
 def first_seen_order(ids_blocks, n_types):
-    """Type indices ordered by their first occurrence in the id stream (absent types last)."""
-    first = np.full(n_types, np.iinfo(np.int64).max, dtype=np.int64)
-    offset = 0
+    """Type indices ordered by their first occurrence in the id stream (absent types last).
+
+    One compiled pass over the ids (``kernels.vocab.first_positions``), which stops
+    reading blocks once every type has been seen.
+    """
+    from .kernels.vocab import NOT_SEEN, first_positions
+
+    first = np.full(n_types, NOT_SEEN, dtype=np.int64)
+    base = seen = 0
     for block in ids_blocks:
-        if block.size:
-            uniq, where = np.unique(block, return_index=True)
-            np.minimum.at(first, uniq, where.astype(np.int64) + offset)
-        offset += block.shape[0]
+        block = np.ascontiguousarray(block, dtype=np.int32)
+        seen += first_positions(block, base, first)
+        base += block.shape[0]
+        if seen == n_types:
+            break
     return np.argsort(first, kind="stable")
 
 
@@ -264,10 +271,12 @@ def effective_min_count(counts, min_count, max_final_vocab=None):
 
 def threshold_count(sample, total):
     """The count t of gensim's subsampling: ``sample * total``, or for ``sample >= 1`` an
-    absolute count (``int(sample * golden ratio squared)``)."""
+    absolute count (``int(sample * golden ratio squared)``; infinite, so every word is
+    kept, past the largest float)."""
     if sample < 1.0:
         return float(sample) * float(total)
-    return float(int(sample * (3 + math.sqrt(5)) / 2))
+    t = float(sample) * (3 + math.sqrt(5)) / 2
+    return float(int(t)) if math.isfinite(t) else math.inf
 
 
 def keep_probabilities(counts, sample, total=None):

@@ -4,6 +4,8 @@ The twins are written for obviousness, not speed: Python loops for
 scatter-adds and sampling, the book's chapter-4 algorithms step by step,
 dense Adam. Each numbaw2v kernel or layer must agree with its twin.
 """
+import math
+
 import numpy as np
 
 MASK64 = (1 << 64) - 1
@@ -616,16 +618,34 @@ def ref_train(W_in, W_out, corpus, sentence_ends, chunk_size, keep_prob, prob, a
     return trained
 
 
-def ref_keep_probabilities(counts, sample):
-    """Subsampling keep-probabilities of the C word2vec, one word at a time."""
-    total = float(sum(counts))
+GOLDEN_SQUARED = (3 + 5 ** 0.5) / 2          # phi ** 2 = phi + 1
+
+
+def ref_keep_probabilities(counts, sample, total=None):
+    """Subsampling keep-probabilities (numbaw2v.vocab.keep_probabilities), one word at a time.
+
+    ``sample`` 0 (or below) keeps every word. Otherwise it sets a threshold count t:
+    below 1 a share of the corpus, t = sample * total (``total``: the sum of the
+    counts unless given); from 1 on an absolute count, t = floor(sample * phi**2)
+    (infinite when sample * phi**2 passes the largest float).
+    A word seen c times is kept with (sqrt(c / t) + 1) * t / c, at most 1; a word
+    never seen (c = 0), or any word when t is 0, is kept.
+    """
+    total = float(sum(counts)) if total is None else float(total)
+    if sample <= 0:
+        return np.ones(len(counts))
+    if sample < 1:
+        t = sample * total
+    else:
+        t = sample * GOLDEN_SQUARED
+        t = float(math.floor(t)) if math.isfinite(t) else math.inf
     out = []
     for c in counts:
-        if sample <= 0:
+        c = float(c)
+        if c == 0 or t == 0:
             out.append(1.0)
-            continue
-        t = sample * total
-        out.append(min(1.0, ((c / t) ** 0.5 + 1.0) * t / c))
+        else:
+            out.append(min(1.0, (math.sqrt(c / t) + 1.0) * t / c))
     return np.array(out)
 
 
@@ -886,6 +906,19 @@ def ref_pruned_scan(sentences, max_vocab_size, trim_rule=None):
                     del counts[word]
             threshold += 1
     return counts
+
+
+def ref_first_seen_order(blocks, n_types):
+    """Twin of vocab.first_seen_order (and kernels.vocab.first_positions): (each type's
+    first position in the blocks, read as one stream, or None; the types in the order
+    they first occur, then the types never seen in index order)."""
+    first = {}
+    stream = [int(t) for block in blocks for t in block]
+    for pos, t in enumerate(stream):
+        if t not in first:
+            first[t] = pos
+    positions = [first.get(t) for t in range(n_types)]
+    return positions, list(first) + [t for t in range(n_types) if t not in first]
 
 
 def ref_changed_rows(W, before):

@@ -217,6 +217,21 @@ def test_predicted_run_bytes_use_the_schedule_rounds():
     assert pred["snapshot"] >= 2 * pred["model_bytes"] / 8             # >= one per run
 
 
+@pytest.mark.parametrize("round_words,workers", [(100, 2), (1, 3), (3000, 2), (10 ** 6, 4)])
+def test_predicted_rounds_are_capped_by_chunks_like_the_driver(round_words, workers):
+    """10,000 words: 2 partitions of 5 chunks (1,024 words) each; rounds of 100 words would
+    be 100 a epoch, but the driver's schedule trains whole chunks: 5 rounds."""
+    import numpy as np
+    from numbaw2v.distributed.rounds import Schedule
+    from numbaw2v.distributed.shards import split_range
+    counts = np.array([5000, 3000, 1000, 600, 400])
+    pred = bd.predict_run_bytes(counts, round_words, 10, workers, 4)
+    sizes = [b - a for a, b in split_range(10000, workers)]
+    assert pred["per_epoch"] == Schedule(sizes, 1, round_words).per_epoch
+    if (round_words, workers) == (100, 2):
+        assert pred["per_epoch"] == 5 and pred["words_per_round"] == 2000
+
+
 def test_fit_overhead_recovers_latency_and_bandwidth():
     pts = [(b, 0.1 + b / 1e9) for b in (1e6, 5e7, 2e8)]
     latency, bw = bd.fit_overhead(pts)

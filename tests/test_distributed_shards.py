@@ -1,5 +1,6 @@
-"""Shards, schedule and merge rules of numbaw2v.distributed (no cluster needed)."""
+"""Shards, schedule, merge rules and worker tasks of numbaw2v.distributed (no cluster needed)."""
 import gzip
+import tempfile
 
 import numpy as np
 import pytest
@@ -8,10 +9,10 @@ from hypothesis import strategies as st
 
 fsspec = pytest.importorskip("fsspec")
 
-from numbaw2v.distributed import merge, shards  # noqa: E402
+from numbaw2v.distributed import merge, shards, worker  # noqa: E402
 from numbaw2v.distributed.rounds import Schedule  # noqa: E402
 from numbaw2v.distributed.vocab_merge import merge_counts  # noqa: E402
-from numbaw2v.distributed.worker import count_task, forget  # noqa: E402
+from numbaw2v.distributed.worker import count_task, forget, scan_pieces  # noqa: E402
 from numbaw2v.text import scan_files  # noqa: E402
 
 LINES = st.lists(st.text(alphabet="ab \t", max_size=12), max_size=30)
@@ -75,6 +76,107 @@ def test_memory_urls_scan_like_one_machine(tmp_path):
     assert merged["words"] == one.total_words
     assert merged["sentences"] == int(np.count_nonzero(one.sentence_lengths))
     assert merged["undecodable"] == one.undecodable == 0
+
+
+def _spills(tmp_path):
+    return sorted(p.name for p in tmp_path.glob("numbaw2v-ids-*"))
+
+
+def test_worker_scan_spills_its_lengths_with_its_ids(tmp_path, monkeypatch):
+    """Long lines split in pieces: past a 1,000-byte budget the ids go to disk and the
+    sentence lengths follow them (a memmap), equal to an in-memory scan; closing removes
+    both files."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    lines = [" ".join(f"w{(i * 7 + j) % 13}" for j in range(100)) for i in range(6)]
+    path = tmp_path / "long.txt"
+    path.write_text("\n".join(lines) + "\n")
+    groups = shards.plan([str(path)], partitions=1, pieces_per_partition=3)
+    got = []
+    for budget in (1000, 1 << 20):
+        scan = scan_pieces(groups[0], budget)
+        spilled = budget == 1000
+        assert (scan.sink.file is not None) == spilled
+        assert isinstance(scan.sentence_lengths, np.memmap) == spilled
+        assert len(_spills(tmp_path)) == (2 if spilled else 0)
+        got.append((np.asarray(scan.sentence_lengths).tolist(), scan.ids.tolist()))
+        scan.close()
+        assert _spills(tmp_path) == []
+    assert got[0] == got[1]
+    assert [n for n in got[0][0] if n] == [100] * 6      # (a piece ending at a newline adds 0)
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt, OSError])
+def test_an_interrupted_worker_scan_leaves_no_spill(tmp_path, monkeypatch, error):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    path = tmp_path / "c.txt"
+    path.write_text("the cat sat on the mat\n" * 400)
+    pieces = shards.plan([str(path)], partitions=1, pieces_per_partition=4)[0]
+    assert len(pieces) > 2
+
+    real, calls = worker.piece_blocks, []
+
+    def piece_blocks(piece):               # the third piece fails as it is opened
+        calls.append(piece)
+        if len(calls) == 3:
+            assert len(_spills(tmp_path)) == 2, "the test needs both spill files by now"
+            raise error("stop")
+        return real(piece)
+
+    monkeypatch.setattr(worker, "piece_blocks", piece_blocks)
+    with pytest.raises(error):
+        scan_pieces(pieces, 0)
+    assert _spills(tmp_path) == []
+
+
+class _Clock:
+    """A fake perf_counter: one second per reading; ``skip`` adds more."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def perf_counter(self):
+        self.now += 1.0
+        return self.now
+
+
+def test_round_task_diff_seconds_include_packing(tmp_path, monkeypatch):
+    """A round trained in this process, on a fake clock where packing the changed rows takes
+    1,000 s each: diff_seconds (and the task's seconds) count both packings."""
+    from numbaw2v.distributed.vocab_merge import vocab_from_counts
+    from numbaw2v.training import make_config
+
+    path = tmp_path / "c.txt"
+    path.write_text("\n".join(" ".join(f"w{(i * 3 + j) % 11}" for j in range(8))
+                              for i in range(60)) + "\n")
+    groups = shards.plan([str(path)], partitions=1)
+    clock, real_pack = _Clock(), worker.pack_rows
+
+    def slow_pack(values, wire):
+        clock.now += 1000.0
+        return real_pack(values, wire)
+
+    run = "nw2v-test-timing"
+    try:
+        counts = count_task(run, 0, groups[0], 1 << 20)
+        vocab = vocab_from_counts(counts, 1, None, 0, 0.75)
+        vocab_data = (vocab.index_to_key, vocab.counts, 0, 0.75)
+        size = worker.encode_task(run, 0, groups[0], vocab_data, 1 << 20)["words"]
+        sched = Schedule([size], 1, size)
+        config = make_config(False, True, 2, True, 3, True, 0.025, 1e-4, 1, False)._asdict()
+        rng = np.random.default_rng(0)
+        W_in = (rng.random((len(vocab.index_to_key), 8), dtype=np.float32) - 0.5) / 8
+        W_out = np.zeros_like(W_in)
+        monkeypatch.setattr(worker, "time", clock)
+        monkeypatch.setattr(worker, "pack_rows", slow_pack)
+        sl = sched.slices(0)[0]
+        r = worker.round_task(run, "s", 0, groups[0], vocab_data, 1 << 20, config,
+                              (sl, sched.offsets[0], size, sched.chunk, sched.total_words),
+                              0, (0, W_in, W_out), [], 1)
+    finally:
+        forget(run)
+    assert r["trained"] > 0 and r["rows_in"].size > 0
+    assert r["diff_seconds"] >= 2000.0
+    assert r["seconds"] >= r["diff_seconds"] + r["train_seconds"] + r["sync_seconds"]
 
 
 def test_missing_shard_is_named(tmp_path):

@@ -110,10 +110,41 @@ def test_kernel_equals_twin_generated(seed, mode, window, negative, sample, chun
 
 
 def test_keep_probabilities_equal_twin():
-    counts = np.array([1000, 500, 100, 10, 3, 1])
-    for sample in (0.0, 1e-3, 1e-2, 0.3):
+    counts = np.array([1000, 500, 100, 10, 3, 1, 0])
+    for sample in (0.0, 1e-3, 1e-2, 0.3, 1.0, 2.0, 40.0, 1e4):
         np.testing.assert_allclose(keep_probabilities(counts, sample),
                                    ref_keep_probabilities(counts, sample), rtol=1e-12)
+    # from 1 on, sample is an absolute count: floor(40 * phi**2) = 104, whatever the total
+    assert keep_probabilities(counts, 40.0)[0] == pytest.approx((np.sqrt(1000 / 104) + 1) * 0.104)
+    assert keep_probabilities(counts, 40.0, total=10 ** 9)[0] == \
+        keep_probabilities(counts, 40.0)[0]
+
+
+SAMPLES = st.one_of(st.just(0.0), st.floats(1e-9, 1.0, exclude_max=True),
+                    st.floats(1.0, 1e9), st.integers(1, 1000).map(float),
+                    st.floats(1e9, np.finfo(np.float64).max))
+
+
+def test_a_sample_past_the_largest_threshold_keeps_every_word():
+    """sample * phi**2 overflows (sample > 3.4e307): an infinite threshold, every word kept
+    (an OverflowError from int(inf) before)."""
+    from numbaw2v import Word2Vec
+    for sample in (1e308, np.finfo(np.float64).max):
+        assert keep_probabilities([1000, 1, 0], sample).tolist() == [1.0, 1.0, 1.0]
+    model = Word2Vec(sample=1e308, min_count=1, vector_size=4, epochs=1, workers=1)
+    model.build_vocab([["a", "b", "a"]])
+    assert model.vocab.keep_prob.tolist() == [1.0, 1.0]
+
+
+@settings(deadline=None, max_examples=200)
+@given(counts=st.lists(st.integers(0, 10 ** 9), min_size=1, max_size=20), sample=SAMPLES,
+       total=st.one_of(st.none(), st.integers(0, 10 ** 10)))
+def test_keep_probabilities_equal_twin_generated(counts, sample, total):
+    """Every rule of the twin: off at 0, a share of the corpus below 1, an absolute count
+    from 1 on, a given total, unseen words kept, at most 1."""
+    got = keep_probabilities(counts, sample, total)
+    np.testing.assert_allclose(got, ref_keep_probabilities(counts, sample, total), rtol=1e-12)
+    assert np.all((got > 0) & (got <= 1))
 
 
 # ---- hierarchical softmax (alone and with negatives) and lock factors ----

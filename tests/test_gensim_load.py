@@ -175,6 +175,65 @@ def test_damaged_gensim_states_are_reported(tmp_path, state, fragment):
         KeyedVectors.load(path)
 
 
+def _new_gensim_kv():
+    raise AssertionError("never called: the name is rewritten to gensim's")
+
+
+class _GensimModelParts:
+    """Pickles as gensim 4's Word2Vec (``kv=False``) or KeyedVectors (``kv=True``)."""
+
+    def __init__(self, state, kv=False):
+        self.state, self.kv = state, kv
+
+    def __reduce__(self):
+        return (_new_gensim_kv if self.kv else _new_gensim_w2v, (), self.state)
+
+
+def _gensim4_model_file(path, **state):
+    """A gensim 4 Word2Vec save of 3 words x 4 dimensions, with ``state`` on the model."""
+    wv = _GensimModelParts({"index_to_key": ["a", "b", "c"],
+                            "vectors": np.ones((3, 4), dtype=np.float32),
+                            "expandos": {"count": np.array([3, 2, 1])}}, kv=True)
+    data = pickle.dumps(_GensimModelParts({"wv": wv, "vector_size": 4, **state}), protocol=2)
+    for helper, name in (("_new_gensim_w2v", b"word2vec\nWord2Vec"),
+                         ("_new_gensim_kv", b"keyedvectors\nKeyedVectors")):
+        old = b"c" + __name__.encode() + b"\n" + helper.encode() + b"\n"
+        assert old in data
+        data = data.replace(old, b"cgensim.models." + name + b"\n")
+    path.write_bytes(data)
+    return path
+
+
+OUTPUT_LAYER = {"syn1neg": {"negative": 5, "hs": 0}, "syn1": {"negative": 0, "hs": 1}}
+
+
+@pytest.mark.parametrize("name", ["syn1neg", "syn1"])
+@pytest.mark.parametrize("value,shape", [
+    (np.zeros((4, 4), dtype=np.float32), r"\(4, 4\)"),          # a row too many
+    (np.zeros((2, 4), dtype=np.float32), r"\(2, 4\)"),          # a row too few
+    (np.zeros((3, 5), dtype=np.float32), r"\(3, 5\)"),          # a column too many
+    (np.zeros((3, 3), dtype=np.float32), r"\(3, 3\)"),          # a column too few
+    (np.zeros(12, dtype=np.float32), r"\(12,\)"),               # flat
+    (np.zeros((3, 4, 1), dtype=np.float32), r"\(3, 4, 1\)"),    # 3-D
+    (np.zeros((0, 4), dtype=np.float32), r"\(0, 4\)"),          # empty
+])
+def test_output_matrix_of_the_wrong_shape_names_file_and_shapes(tmp_path, name, value, shape):
+    path = _gensim4_model_file(tmp_path / "odd.model", **OUTPUT_LAYER[name], **{name: value})
+    with pytest.raises(InputFileError,
+                       match=rf"odd\.model: its output matrix {name} has shape {shape}, "
+                             r"expected \(3, 4\) \(3 words x 4 dimensions"):
+        Word2Vec.load(path)
+
+
+@pytest.mark.parametrize("name", ["syn1neg", "syn1"])
+def test_output_matrix_of_the_right_shape_loads(tmp_path, name):
+    """The control of the table above: the same file with a (3, 4) matrix loads."""
+    right = np.arange(12, dtype=np.float32).reshape(3, 4)
+    model = Word2Vec.load(_gensim4_model_file(tmp_path / "ok.model", **OUTPUT_LAYER[name],
+                                              **{name: right}))
+    np.testing.assert_array_equal(getattr(model, name), right)
+
+
 def test_every_gensim_setting_read_is_a_numbaw2v_parameter():
     """The loader passes the settings it finds straight to Word2Vec: each must be a row."""
     from numbaw2v.gensim_load import _PARAM_SOURCES

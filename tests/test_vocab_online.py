@@ -15,7 +15,7 @@ from numbaw2v import Word2Vec
 from numbaw2v.text import scan_iterable
 from numbaw2v.vocab import (RULE_DEFAULT, RULE_DISCARD, RULE_KEEP, RawVocab, effective_min_count,
                             raw_from_scan)
-from reference import ref_pruned_scan
+from reference import ref_first_seen_order, ref_pruned_scan
 
 SMALL = dict(vector_size=8, window=2, min_count=1, epochs=2, workers=1, seed=7, progress=False)
 
@@ -236,6 +236,38 @@ def test_pruned_scan_equals_its_twin(sents, limit, rule, ids):
     want = ref_pruned_scan(sents, limit, trim)
     assert raw.keys == list(want)
     assert raw.counts.tolist() == list(want.values())
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data(), n_types=st.integers(1, 12))
+def test_first_seen_order_equals_its_twin(data, n_types):
+    """Blocks of ids (some empty, some types absent): the kernel's first positions and
+    first_seen_order's order equal the twin's, whose stream is the blocks joined."""
+    from numbaw2v.kernels.vocab import NOT_SEEN, first_positions
+    from numbaw2v.vocab import first_seen_order
+
+    ids = st.lists(st.integers(0, n_types - 1), max_size=15)
+    blocks = [np.array(b, dtype=np.int32) for b in data.draw(st.lists(ids, max_size=6))]
+    positions, order = ref_first_seen_order(blocks, n_types)
+    first = np.full(n_types, NOT_SEEN, dtype=np.int64)
+    base = seen = 0
+    for block in blocks:
+        seen += first_positions(block, base, first)
+        base += block.shape[0]
+    assert [None if p == NOT_SEEN else int(p) for p in first] == positions
+    assert seen == sum(p is not None for p in positions)
+    assert first_seen_order(iter(blocks), n_types).tolist() == order
+
+
+def test_first_seen_order_stops_reading_once_every_type_is_seen():
+    from numbaw2v.vocab import first_seen_order
+
+    def blocks():
+        yield np.array([2, 0, 2], dtype=np.int32)
+        yield np.array([1, 1], dtype=np.int32)
+        raise AssertionError("read a block after every type was seen")
+
+    assert first_seen_order(blocks(), 3).tolist() == [2, 0, 1]
 
 
 def test_pruned_scan_equals_gensim_on_a_spilled_corpus():

@@ -19,6 +19,20 @@ from dataclasses import dataclass
 from ..training import chunk_size_for
 
 
+def rounds_per_epoch(sizes, round_words):
+    """K: the rounds of one epoch over partitions of ``sizes`` words.
+
+    ``ceil(N / round_words)``, but no more than the chunks of the largest
+    partition (a round trains whole chunks: past that, rounds would be empty),
+    and at least 1.
+    """
+    sizes = [int(s) for s in sizes]
+    n_words = sum(sizes)
+    chunk = chunk_size_for(n_words)
+    most_chunks = max((-(-s // chunk) for s in sizes), default=0)
+    return max(1, min(-(-n_words // max(int(round_words), 1)), most_chunks))
+
+
 @dataclass(frozen=True)
 class Slice:
     """One partition's work in one round (chunks are partition-local)."""
@@ -46,8 +60,7 @@ class Schedule:
             self.offsets.append(at)
             at += c * self.chunk
         self.span = at                     # the global coordinate's length
-        self.per_epoch = max(1, min(-(-self.n_words // max(int(round_words), 1)),
-                                    max(self.chunks)))
+        self.per_epoch = rounds_per_epoch(self.sizes, round_words)
         self.rounds = self.per_epoch * self.epochs
         self.total_words = float(max(self.n_words * self.epochs, 1))
 

@@ -11,11 +11,15 @@ kernel here replays that count over the encoded type ids of a corpus:
 ``count_until_full`` counts tokens from ``pos`` and checks every sentence end; it
 stops right after an end that leaves too many live types (status ``PRUNE``) so
 that the caller can prune, and is then called again from where it stopped.
+
+``first_positions`` records where each type first occurs in such a stream (the
+first-seen order of an integer-id corpus), in one pass over the ids.
 """
 from numba import njit
 
 DONE = 0
 PRUNE = 1
+NOT_SEEN = (1 << 63) - 1         # ``first_positions``' mark of a type not seen yet
 
 
 @njit(cache=True, nogil=True)
@@ -43,3 +47,21 @@ def count_until_full(ids, base, pos, ends, si, counts, stamps, state, max_types)
             state[1] += 1
         counts[t] += 1
         pos += 1
+
+
+@njit(cache=True, nogil=True)
+def first_positions(ids, base, first):
+    """Set ``first[t]`` to ``base + i`` for the first ``i`` with ``ids[i] == t``, for every
+    type ``t`` whose entry is still ``NOT_SEEN``; returns how many types were new.
+
+    Called on the blocks of a stream in order (``base``: the block's absolute
+    start), it leaves each type's first absolute position. Every id must be a
+    valid index of ``first``.
+    """
+    new = 0
+    for i in range(ids.shape[0]):
+        t = ids[i]
+        if first[t] == NOT_SEEN:
+            first[t] = base + i
+            new += 1
+    return new
