@@ -290,19 +290,20 @@ def _decode_types(raw_types, counts):
     return list(first), merged, remap, bad
 
 
-def scan_files(paths, memory_budget_bytes):
+def scan_files(paths, memory_budget_bytes, progress=None):
     """One pass over text files -> Scan (keys are str; each line is a sentence)."""
-    return scan_sources((_file_pieces(path) for path in paths), memory_budget_bytes)
+    return scan_sources((_file_pieces(path) for path in paths), memory_budget_bytes, progress)
 
 
-def scan_sources(sources, memory_budget_bytes):
+def scan_sources(sources, memory_budget_bytes, progress=None):
     """One pass over ``sources`` -> Scan (keys are str; each line is a sentence).
 
     Each source is an iterable of byte blocks that each end at whitespace (the
     last at the source's end), as ``whitespace_pieces`` makes them; a source
     ends its last sentence. The ids spill to a temporary file past
     ``memory_budget_bytes``, and the sentence lengths follow them there; the
-    files are removed if the scan fails or is interrupted.
+    files are removed if the scan fails or is interrupted. ``progress(sentences,
+    words)``, if given, is called after every block with the totals so far.
     """
     table = ByteTypeTable()
     sink = IdSink(memory_budget_bytes)
@@ -316,6 +317,8 @@ def scan_sources(sources, memory_budget_bytes):
                 if sink.file is not None:       # the corpus goes to disk: its lengths too
                     lengths.spill()
                 lengths.append(done)
+                if progress is not None:
+                    progress(lengths.size, sink.size)
             lengths.append(np.array([pending], dtype=np.int64))  # a source's last line ends
     counts = table.counts[: table.n_types].copy()
     keys, counts, merge, bad = _decode_types(table.types(), counts)
@@ -333,15 +336,19 @@ def _removed_on_error(*sinks):
         raise
 
 
-def scan_iterable(sentences, memory_budget_bytes, vocab_size=None):
-    """One pass over an iterable of token lists or integer id arrays -> Scan."""
+def scan_iterable(sentences, memory_budget_bytes, vocab_size=None, progress=None):
+    """One pass over an iterable of token lists or integer id arrays -> Scan.
+
+    ``progress(sentences, words)``, if given, is called after every batch of
+    sentences with the totals so far.
+    """
     sink = IdSink(memory_budget_bytes)
     lengths = IdSink(memory_budget_bytes, dtype=np.int64)
     with _removed_on_error(sink, lengths):
-        return _scan_iterable(sentences, sink, lengths, vocab_size)
+        return _scan_iterable(sentences, sink, lengths, vocab_size, progress)
 
 
-def _scan_iterable(sentences, sink, length_sink, vocab_size):
+def _scan_iterable(sentences, sink, length_sink, vocab_size, progress=None):
     lengths = []
     table = None
     int_mode = None
@@ -354,6 +361,8 @@ def _scan_iterable(sentences, sink, length_sink, vocab_size):
             length_sink.spill()
         length_sink.append(np.asarray(lengths, dtype=np.int64))
         lengths.clear()
+        if progress is not None:
+            progress(length_sink.size, sink.size)
 
     def flush_ids():
         nonlocal max_id

@@ -195,11 +195,13 @@ class _StopRequest:
 
 
 def run_epochs(weights, corpus, config, tables, epochs, workers=None, progress=None,
-               notify=None, chunk_words=None):
+               notify=None, chunk_words=None, report_delay=None):
     """Train for ``epochs`` passes over the EncodedCorpus ``corpus``; returns a RunResult.
 
     ``chunk_words`` sets the chunk length (gensim's ``batch_words``); None picks it from
-    the corpus size (``chunk_size_for``).
+    the corpus size (``chunk_size_for``). With ``report_delay`` (seconds; gensim's
+    parameter), a progress line goes to the log at INFO level at most that often: at the
+    end of the first block of words trained after that much time.
 
     ``notify(event, result)`` is called with "on_train_begin", "on_epoch_begin",
     "on_epoch_end" and "on_train_end" (the result so far). Ctrl-C or SIGTERM stops after
@@ -219,6 +221,7 @@ def run_epochs(weights, corpus, config, tables, epochs, workers=None, progress=N
     numba.set_num_threads(threads)
     bar = _progress_bar(progress, n * epochs)
     t0 = time.perf_counter()
+    report = _ProgressLog(report_delay, n, t0)
     notify("on_train_begin", result)
     try:
         with stop.installed():
@@ -237,6 +240,7 @@ def run_epochs(weights, corpus, config, tables, epochs, workers=None, progress=N
                     result.raw_words += hi - lo
                     epoch_loss += loss
                     _update_bar(bar, hi - lo, result, t0, config, epoch_loss)
+                    report.block_done(epoch, hi, result)
                 result.loss += epoch_loss
                 result.epoch_losses.append(epoch_loss)
                 result.epochs_done += 1
@@ -257,6 +261,26 @@ def run_epochs(weights, corpus, config, tables, epochs, workers=None, progress=N
                 result.trained_words, result.raw_words, result.epochs_done, result.seconds,
                 result.trained_words / max(result.seconds, 1e-9), threads)
     return result
+
+
+class _ProgressLog:
+    """Progress lines in the log, at most one per ``delay`` seconds (None: none)."""
+
+    def __init__(self, delay, n_words, t0):
+        self.delay, self.n_words, self.t0 = delay, n_words, t0
+        self.next_at = None if delay is None else t0 + delay
+
+    def block_done(self, epoch, position, result):
+        """After a block that ends at corpus ``position`` of ``epoch`` (0-based)."""
+        if self.next_at is None:
+            return
+        now = time.perf_counter()
+        if now < self.next_at:
+            return
+        self.next_at = now + self.delay
+        logger.info("epoch %d: %.2f%% of the corpus, %d words trained, %.0f words/s",
+                    epoch + 1, 100.0 * position / max(self.n_words, 1),
+                    result.trained_words, result.trained_words / max(now - self.t0, 1e-9))
 
 
 def _update_bar(bar, raw, result, t0, config, loss):

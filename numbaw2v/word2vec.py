@@ -72,6 +72,33 @@ def _count_arg(name, value):
     return int(value)
 
 
+class _ScanProgress:
+    """gensim's ``progress_per``: a log line each time the vocabulary scan passes another
+    multiple of ``every`` sentences (the scan calls it after each block)."""
+
+    def __init__(self, every):
+        if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
+            raise ParameterError(f"progress_per must be an integer >= 1 (sentences between "
+                                 f"progress lines), got {every!r}")
+        self.every = int(every)
+        self.next_at = self.every
+
+    def __call__(self, sentences, words):
+        if sentences >= self.next_at:
+            logger.info("vocabulary scan: %d sentences, %d words so far", sentences, words)
+            self.next_at = (sentences // self.every + 1) * self.every
+
+
+def _report_delay(value):
+    """gensim's ``report_delay``: seconds between progress log lines (> 0), or None."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+            or not value > 0 or not np.isfinite(value):
+        raise ParameterError(f"report_delay must be a number of seconds > 0, got {value!r}")
+    return float(value)
+
+
 def _file_key(paths):
     return tuple((p, 0, 0) if p == STDIN else
                  (os.path.abspath(p), os.path.getsize(p), os.path.getmtime(p)) for p in paths)
@@ -209,8 +236,8 @@ class Word2Vec:
         ``prepare_weights``. With ``update=True`` the new words of this corpus are added
         to a built vocabulary (online learning): the old rows are kept, new input rows
         start random as gensim's do and new output rows start at zero.
-        ``progress_per`` is accepted for gensim's sake: the compiled scan reports per
-        block, not per sentence count.
+        ``progress_per`` (sentences) spaces the progress lines that the scan logs at INFO
+        level, as in gensim; the scan checks it after each block of sentences.
         """
         if update and self.vocab is None:
             raise VocabularyError(NO_PRIOR_VOCAB)
@@ -247,13 +274,15 @@ class Word2Vec:
 
         With ``max_vocab_size`` the counts are those of gensim's pruned scan (rare
         types are forgotten whenever too many are known; ``trim_rule`` takes part in
-        that pruning). ``progress_per`` and ``workers`` are accepted as in gensim.
+        that pruning). ``progress_per`` spaces the progress lines logged at INFO level
+        (checked after each block of sentences). ``workers`` is accepted and unused, as
+        in gensim 4.
         """
         trim_rule = param_table.BY_NAME["trim_rule"].check(trim_rule)
         key, paths = self._input(corpus_iterable, corpus_file)
         fingerprint = _fingerprint(corpus_iterable)
         self._drop_pending()
-        scan = self._scan(corpus_iterable, paths)
+        scan = self._scan(corpus_iterable, paths, progress_per)
         try:
             raw = raw_from_scan(scan, self.max_vocab_size, trim_rule)
         except BaseException:
@@ -452,10 +481,11 @@ class Word2Vec:
                              "for a file path use corpus_file=")
         return ("iterable", corpus_iterable), None
 
-    def _scan(self, corpus_iterable, paths):
+    def _scan(self, corpus_iterable, paths, progress_per=None):
+        report = None if progress_per is None else _ScanProgress(progress_per)
         if paths is not None:
-            return scan_files(paths, self.corpus_memory_limit)
-        return scan_iterable(corpus_iterable, self.corpus_memory_limit, self.vocab_size)
+            return scan_files(paths, self.corpus_memory_limit, report)
+        return scan_iterable(corpus_iterable, self.corpus_memory_limit, self.vocab_size, report)
 
     def _is_encoded(self, key, fingerprint):
         """Whether ``key`` names the input encoded last, unchanged.
@@ -581,8 +611,10 @@ class Word2Vec:
         As in gensim, ``epochs`` and one of ``total_examples``/``total_words``
         (``total_words`` for ``corpus_file``) must be given, e.g.
         ``total_examples=model.corpus_count, epochs=model.epochs``; numbaw2v
-        uses the exact totals it finds while encoding. ``word_count``,
-        ``queue_factor`` and ``report_delay`` are accepted and ignored.
+        uses the exact totals it finds while encoding. ``report_delay`` (seconds)
+        spaces the progress lines logged at INFO level, as in gensim. ``word_count`` is
+        accepted and unused, as in gensim 4; ``queue_factor`` sizes gensim's job queue,
+        which numbaw2v does not have (its threads share compiled chunks).
         Returns (trained words, raw words).
         """
         if self.vocab is None:
@@ -629,7 +661,8 @@ class Word2Vec:
                     method(self)
 
         result = run_epochs(weights, corpus, config, tables, epochs, self.workers,
-                            self.progress, notify, chunk_words=self.batch_words)
+                            self.progress, notify, chunk_words=self.batch_words,
+                            report_delay=_report_delay(report_delay))
         self.wv.vectors_changed()
         done = result.raw_words / max(1.0, corpus.n_words * epochs)   # share of the schedule
         self.min_alpha_yet_reached = min(reached, alpha - (alpha - min_alpha) * min(done, 1.0))

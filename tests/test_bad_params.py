@@ -165,6 +165,18 @@ CALLS = [  # (name, call, exception type, fragment)
      ParameterError, "callbacks must be a sequence of callback objects"),
     ("reset_from a model without vocabulary", lambda: built().reset_from(Word2Vec(**SMALL)),
      RuntimeError, "reset_from: the other model has no vocabulary yet"),
+    # gensim's progress-log spacing
+    ("progress_per 0", lambda: Word2Vec(**SMALL).build_vocab(SENTS, progress_per=0),
+     ParameterError, "progress_per must be an integer >= 1 (sentences between progress "
+     "lines), got 0"),
+    ("progress_per float", lambda: Word2Vec(**SMALL).scan_vocab(SENTS, progress_per=2.5),
+     ParameterError, "progress_per must be an integer >= 1"),
+    ("report_delay 0", lambda: train(built(), report_delay=0), ParameterError,
+     "report_delay must be a number of seconds > 0, got 0"),
+    ("report_delay nan", lambda: train(built(), report_delay=float("nan")), ParameterError,
+     "report_delay must be a number of seconds > 0, got nan"),
+    ("report_delay string", lambda: train(built(), report_delay="1"), ParameterError,
+     "report_delay must be a number of seconds > 0, got '1'"),
 ]
 
 
