@@ -195,13 +195,18 @@ class _StopRequest:
 
 
 def run_epochs(weights, corpus, config, tables, epochs, workers=None, progress=None,
-               notify=None, chunk_words=None, report_delay=None):
+               notify=None, chunk_words=None, report_delay=None, first_epoch=0):
     """Train for ``epochs`` passes over the EncodedCorpus ``corpus``; returns a RunResult.
 
     ``chunk_words`` sets the chunk length (gensim's ``batch_words``); None picks it from
     the corpus size (``chunk_size_for``). With ``report_delay`` (seconds; gensim's
     parameter), a progress line goes to the log at INFO level at most that often: at the
     end of the first block of words trained after that much time.
+
+    The random draws of epoch ``e`` of this call are those of epoch ``first_epoch + e``
+    (the chunk states come from seed, epoch and chunk): a caller that trains in several
+    calls passes the epochs it ran before, so that no call repeats an earlier call's
+    subsampling, windows and negatives. The learning rate follows this call's epochs.
 
     ``notify(event, result)`` is called with "on_train_begin", "on_epoch_begin",
     "on_epoch_end" and "on_train_end" (the result so far). Ctrl-C or SIGTERM stops after
@@ -234,8 +239,9 @@ def run_epochs(weights, corpus, config, tables, epochs, workers=None, progress=N
                     last = min(first + per_call, n_chunks)
                     lo, hi = first * chunk, min(last * chunk, n)
                     block = make_block(corpus.read(lo, hi), lo, n, corpus.sentence_ends, chunk)
-                    trained, loss = train_words(weights, block, config, tables, epoch,
-                                                epoch * n, total, first, last)
+                    trained, loss = train_words(weights, block, config, tables,
+                                                first_epoch + epoch, epoch * n, total, first,
+                                                last)
                     result.trained_words += trained
                     result.raw_words += hi - lo
                     epoch_loss += loss

@@ -192,6 +192,9 @@ class Word2Vec:
                            "hierarchical softmax and negative sampling (slower; one of them "
                            "is usually enough)", self.negative)
         self.min_alpha_yet_reached = self.alpha     # the lowest learning rate trained with
+        # epochs begun by earlier train() calls: the next call's random draws (subsampling,
+        # windows, negatives) continue after theirs instead of repeating them
+        self.epochs_started = 0
         self.vocab = None
         self.wv = None
         self.syn1neg = None     # negative sampling's output rows (None when negative=0)
@@ -662,7 +665,9 @@ class Word2Vec:
 
         result = run_epochs(weights, corpus, config, tables, epochs, self.workers,
                             self.progress, notify, chunk_words=self.batch_words,
-                            report_delay=_report_delay(report_delay))
+                            report_delay=_report_delay(report_delay),
+                            first_epoch=self.epochs_started)
+        self.epochs_started += epochs
         self.wv.vectors_changed()
         done = result.raw_words / max(1.0, corpus.n_words * epochs)   # share of the schedule
         self.min_alpha_yet_reached = min(reached, alpha - (alpha - min_alpha) * min(done, 1.0))
@@ -790,7 +795,8 @@ class Word2Vec:
         int_keys = all(isinstance(k, (int, np.integer)) for k in keys)
         params = {p.name: getattr(self, p.name) for p in param_table.PARAMS if p.saved}
         meta = {"format": _FORMAT, "params": params, "int_keys": int_keys,
-                "corpus_count": self.corpus_count, "corpus_total_words": self.corpus_total_words}
+                "corpus_count": self.corpus_count, "corpus_total_words": self.corpus_total_words,
+                "epochs_started": self.epochs_started}
         if not int_keys:    # NumPy's str arrays drop trailing NULs: keep such words (null_word)
             meta["nul_keys"] = [[i, k] for i, k in enumerate(keys) if k.endswith("\0")]
         key_array = (np.asarray(keys, dtype=np.int64) if int_keys
@@ -865,6 +871,11 @@ class Word2Vec:
         model.vocab = Vocab(index_to_key, counts, model.sample, model.ns_exponent,
                             keep_prob=keep_prob)
         model.corpus_count, model.corpus_total_words = counts_total
+        started = meta.get("epochs_started", 0)                       # 0 in older files
+        if isinstance(started, bool) or not isinstance(started, int) or started < 0:
+            raise InputFileError(path, f"its metadata has epochs_started={started!r}, "
+                                       "expected an integer >= 0")
+        model.epochs_started = started
         for name, arr in outputs.items():
             setattr(model, name, np.ascontiguousarray(arr, dtype=np.float32))
         model._make_hs_tables()

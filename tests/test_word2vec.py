@@ -66,6 +66,51 @@ def test_one_worker_is_bit_reproducible():
     assert not np.array_equal(a.wv.vectors, c.wv.vectors)
 
 
+def _trained_in_calls(sents, calls, tmp_path=None):
+    """One worker, a constant learning rate, 2 epochs as ``calls`` train() calls (saved and
+    loaded between calls when tmp_path is given)."""
+    m = Word2Vec(**{**SMALL, "sample": 0.01})
+    m.build_vocab(sents)
+    per_call = 2 // calls
+    for k in range(calls):
+        m.train(sents, total_examples=m.corpus_count, epochs=per_call, start_alpha=0.02,
+                end_alpha=0.02)
+        if tmp_path is not None and k + 1 < calls:
+            m.save(tmp_path / "m.nw2v")
+            m = Word2Vec.load(tmp_path / "m.nw2v")
+    return m
+
+
+def test_train_calls_continue_the_random_draws(tmp_path):
+    """Two train(epochs=1) calls draw what one train(epochs=2) call draws: the second call's
+    subsampling, windows and negatives are new, not the first call's again (they were, and
+    a manual epoch loop trained on the same draws every epoch). Also across save/load."""
+    sents, _ = toy_sentences(200)
+    whole = _trained_in_calls(sents, 1)
+    assert whole.epochs_started == 2
+    for saved in (None, tmp_path):
+        parts = _trained_in_calls(sents, 2, saved)
+        assert parts.epochs_started == 2
+        assert np.array_equal(parts.wv.vectors, whole.wv.vectors)
+        assert np.array_equal(parts.syn1neg, whole.syn1neg)
+
+
+def test_epochs_started_in_a_damaged_model_file_is_named(tmp_path):
+    import json
+    m = Word2Vec(toy_sentences(50)[0], **SMALL)
+    m.save(tmp_path / "m.nw2v")
+    with np.load(tmp_path / "m.nw2v") as z:
+        arrays = {k: z[k] for k in z.files}
+    meta = json.loads(str(arrays["meta"]))
+    for bad in (-1, "3", 2.5, True):
+        meta["epochs_started"] = bad
+        arrays["meta"] = np.asarray(json.dumps(meta))
+        with open(tmp_path / "bad.nw2v", "wb") as f:
+            np.savez(f, **arrays)
+        with pytest.raises(ValueError, match=f"epochs_started={bad!r}, expected an integer"):
+            Word2Vec.load(tmp_path / "bad.nw2v")
+
+
 @pytest.mark.parametrize("sg", [0, 1])
 def test_two_workers_reach_one_worker_quality(sg):
     sents, words = toy_sentences(3000, seed=1)
