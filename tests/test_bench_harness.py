@@ -15,6 +15,8 @@ try:
     import _stats
     import compare
     import epoch
+    import hs_node
+    import schedule
     from _runner import parse_status, proc_status_kb
 finally:
     sys.path.remove(BENCH)
@@ -304,3 +306,56 @@ def test_epoch_timer_prints_one_time_per_rep(tmp_path, capsys):
     assert len(out.split(":")[-1].split()) == 3 + 3     # three times, "s per epoch"
     with pytest.raises(SystemExit):
         epoch.main(["--corpus", str(corpus), "--reps", "0"])
+
+
+# ----------------------------------------------------------------- bench/schedule.py
+def test_gensim_corpus_file_rates_fall_by_one_thread_share_per_epoch():
+    step = (0.05 - 0.0001) / 5
+    rates = schedule.gensim_corpus_file_rates(0.05, 0.0001, 5, 2)
+    assert len(rates) == 5
+    for e, (start, end) in enumerate(rates):
+        assert start == pytest.approx(0.05 - step * e)
+        assert end == pytest.approx(start - step / 2)
+    # one thread: gensim's own schedule, ending at min_alpha
+    assert schedule.gensim_corpus_file_rates(0.05, 0.0001, 5, 1)[-1][1] == pytest.approx(1e-4)
+
+
+def test_schedule_bench_scores_both_schedules(tmp_path, capsys):
+    import logging
+    corpus = tmp_path / "c.txt"
+    words = [f"w{i % 40}" for i in range(3000)]
+    corpus.write_text("\n".join(" ".join(words[i:i + 30]) for i in range(0, 3000, 30)))
+    level = logging.getLogger("numbaw2v.word2vec").level
+    assert schedule.main(["--corpus", str(corpus), "--seeds", "2", "--epochs", "2",
+                          "--workers", "1"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("seed ") == 4
+    assert "| CBOW | own |" in out and "| CBOW | gensim-corpus-file |" in out
+    assert logging.getLogger("numbaw2v.word2vec").level == level
+    with pytest.raises(SystemExit):
+        schedule.main(["--schedules", "own,gensim"])
+
+
+# ----------------------------------------------------------------- bench/hs_node.py
+def test_hs_node_variants_that_claim_the_kernels_numbers_have_them():
+    import numpy as np
+    tree, W, syn1, words, ctx, _ = hs_node._problem(300, 16, 200)
+    got = []
+    for variant in (0, 2, 3):            # kernel, scores-first, two-lanes
+        s = syn1.copy()
+        eA, eB = np.zeros(16, np.float32), np.zeros(16, np.float32)
+        hs_node._walk(variant, W, s, tree.codes, tree.points, tree.code_lens, ctx, words, eA,
+                      eB, np.zeros(64, np.float32), 0.025)
+        got.append((s, eA, eB))
+    assert not np.allclose(got[0][0], syn1)
+    for s, eA, eB in got[1:]:
+        np.testing.assert_allclose(s, got[0][0], rtol=1e-4, atol=1e-6)
+        np.testing.assert_allclose(eA, got[0][1], rtol=1e-4, atol=1e-6)
+        np.testing.assert_allclose(eB, got[0][2], rtol=1e-4, atol=1e-6)
+
+
+def test_hs_node_prints_one_row_per_size(capsys):
+    assert hs_node.main(["--vocab", "300", "--words", "100", "--reps", "1",
+                         "--dims", "8,16"]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| ")]
+    assert len(rows) == 1 + 2 and rows[1].startswith("| 8 | 300 |")
