@@ -14,11 +14,11 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from .policy import FASTMATH
+from .policy import FASTMATH, NO_REFCOUNTS
 from .sigmoid import score_loss, sigmoid_grad
 
 
-@njit(cache=True, nogil=True, fastmath=FASTMATH)
+@njit(cache=True, nogil=True, fastmath=FASTMATH, **NO_REFCOUNTS)
 def hs_update(h, scale, syn1, code, point, length, neu1e, alpha, want_loss):
     """Train the path of one target word from the input ``h`` (scores are scale * h . row).
 

@@ -34,7 +34,7 @@ from numba import njit, prange
 
 from .alias import alias_draw
 from .hs import hs_update
-from .policy import FASTMATH
+from .policy import FASTMATH, NO_REFCOUNTS
 from .prefetch import prefetch_row
 from .rng import below, chunk_state, next_state, uniform
 from .sigmoid import score_loss, sigmoid_grad
@@ -44,7 +44,7 @@ __all__ = ["DRIVERS", "driver_for", "train_chunks"]
 _FM = FASTMATH
 
 
-@njit(cache=True, nogil=True, fastmath=_FM)
+@njit(cache=True, nogil=True, fastmath=_FM, **NO_REFCOUNTS)
 def cbow_word(weights, tables, config, buf, n, i, w, neu1, neu1e, negs, alpha, paths):
     """One CBOW update for the centre word buf[i] with window w and negatives ``negs``.
 
@@ -125,7 +125,7 @@ def cbow_word(weights, tables, config, buf, n, i, w, neu1, neu1e, negs, alpha, p
     return loss
 
 
-@njit(cache=True, nogil=True, fastmath=_FM)
+@njit(cache=True, nogil=True, fastmath=_FM, **NO_REFCOUNTS)
 def skipgram_pairs(weights, tables, config, buf, n, i, w, neu1e, alpha, s, paths):
     """Skip-gram for the centre word buf[i], fresh negatives for every (context, centre) pair.
 
@@ -179,7 +179,7 @@ def skipgram_pairs(weights, tables, config, buf, n, i, w, neu1e, alpha, s, paths
     return s, loss
 
 
-@njit(cache=True, nogil=True, fastmath=_FM)
+@njit(cache=True, nogil=True, fastmath=_FM, **NO_REFCOUNTS)
 def skipgram_shared(weights, tables, config, buf, n, i, w, ctx, targets, G, acc, negs, alpha,
                     paths):
     """Skip-gram for the centre word buf[i] with one set of negatives shared by its window.
@@ -251,7 +251,7 @@ def skipgram_shared(weights, tables, config, buf, n, i, w, ctx, targets, G, acc,
     return loss
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, **NO_REFCOUNTS)
 def subsample(corpus, start, stop, keep_prob, buf, s):
     """Copy the words of corpus[start:stop] that survive subsampling into buf.
 
@@ -269,7 +269,7 @@ def subsample(corpus, start, stop, keep_prob, buf, s):
     return n, s
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, **NO_REFCOUNTS)
 def draw_ahead(nxt, prob, alias, W_out, s):
     """Draw the next word's negatives into ``nxt`` and start fetching their rows."""
     for q in range(nxt.shape[0]):
