@@ -16,7 +16,9 @@ private resident size (RssAnon) at the end.
 "not supported" row instead of a failure.
 """
 import argparse
+import contextlib
 import json
+import logging
 import os
 import time
 
@@ -24,6 +26,19 @@ import time
 PROTOCOL = {"vector_size": 100, "window": 5, "negative": 5, "sample": 1e-3, "min_count": 5}
 SEED = 1
 HS = {"hs": 1, "negative": 0}       # --hs: hierarchical softmax in place of negative sampling
+
+
+@contextlib.contextmanager
+def numbaw2v_warnings_off():
+    """numbaw2v's warnings silenced for the block (a bench that restarts or raises the
+    learning rate on purpose), the logger's level restored after it."""
+    log = logging.getLogger("numbaw2v.word2vec")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        log.setLevel(level)
 
 
 class Unsupported(Exception):

@@ -11,7 +11,6 @@ each. Comparing two versions means running this for each, alternating, several t
 single epochs on a shared machine vary by 10-20 %.
 """
 import argparse
-import logging
 import os
 import sys
 import tempfile
@@ -19,6 +18,7 @@ import time
 from pathlib import Path
 
 from _cleanup import sigterm_raises
+from _runner import numbaw2v_warnings_off
 from compare import DEFAULT_CORPUS, prepare_corpus
 
 
@@ -35,14 +35,8 @@ def main(argv=None):
         p.error("--max-words and --reps must be at least 1")
     import numbaw2v
 
-    # every timed epoch restarts the learning rate on purpose: no warning about it
-    log = logging.getLogger("numbaw2v.word2vec")
-    level = log.level
-    log.setLevel(logging.ERROR)
-    try:
+    with numbaw2v_warnings_off():       # every timed epoch restarts the rate on purpose
         seconds = _time_epochs(numbaw2v, args)
-    finally:
-        log.setLevel(level)
     print(f"{numbaw2v.__file__}: {'skip-gram' if args.sg else 'CBOW'}"
           f"{' hs' if args.hs else ''}, {args.max_words:,} words, {args.workers} workers: "
           + " ".join(f"{s:.2f}" for s in seconds) + " s per epoch", flush=True)

@@ -39,8 +39,17 @@ from numbaw2v.kernels.policy import FASTMATH              # noqa: E402
 from numbaw2v.kernels.sigmoid import sigmoid_grad         # noqa: E402
 
 
+@njit(cache=True, nogil=True, fastmath=FASTMATH, inline="always")
+def _score(h, syn1, node):
+    f = np.float32(0.0)
+    for k in range(h.shape[0]):
+        f += h[k] * syn1[node, k]
+    return f
+
+
 @njit(cache=True, nogil=True, fastmath=FASTMATH)
 def _no_chain(h, syn1, code, point, length, err, alpha):
+    # hs_update's loops exactly, with a gradient that does not wait for the score
     d = h.shape[0]
     node = point[0]
     f = np.float32(0.0)
@@ -49,26 +58,61 @@ def _no_chain(h, syn1, code, point, length, err, alpha):
     total = np.float32(0.0)
     for b in range(length):
         total += f
-        g = np.float32(alpha * 1e-3) * np.float32(code[b])     # not from the score
-        nxt = point[b + 1] if b + 1 < length else node
-        f = np.float32(0.0)
-        for k in range(d):
-            f += h[k] * syn1[nxt, k]
-            err[k] += g * syn1[node, k]
-            syn1[node, k] += g * h[k]
-        node = nxt
+        g = np.float32(alpha * 1e-3) * np.float32(1 - code[b])     # not from the score
+        if b + 1 < length:
+            nxt = point[b + 1]
+            f = np.float32(0.0)
+            for k in range(d):
+                f += h[k] * syn1[nxt, k]
+                err[k] += g * syn1[node, k]
+                syn1[node, k] += g * h[k]
+            node = nxt
+        else:
+            for k in range(d):
+                err[k] += g * syn1[node, k]
+                syn1[node, k] += g * h[k]
     err[0] += total * np.float32(1e-30)                        # keep the scores alive
+
+
+@njit(cache=True, nogil=True, fastmath=FASTMATH)
+def _lookahead(h, syn1, code, point, length, err, alpha):
+    # each pass updates node b and scores node b + 2: node b + 1's gradient comes from a
+    # score taken a pass earlier, so no pass waits for the one before it
+    d = h.shape[0]
+    f_cur = np.float32(0.0)
+    for k in range(d):
+        f_cur += h[k] * syn1[point[0], k]
+    f_nxt = np.float32(0.0)
+    if length > 1:
+        p1 = point[1]
+        for k in range(d):
+            f_nxt += h[k] * syn1[p1, k]
+    g_cur = np.float32(sigmoid_grad(f_cur, 1.0 - code[0], alpha))
+    for b in range(length):
+        g_nxt = np.float32(0.0)
+        if b + 1 < length:
+            g_nxt = np.float32(sigmoid_grad(f_nxt, 1.0 - code[b + 1], alpha))
+        node = point[b]
+        f_far = np.float32(0.0)
+        if b + 2 < length:
+            far = point[b + 2]
+            for k in range(d):
+                f_far += h[k] * syn1[far, k]
+                err[k] += g_cur * syn1[node, k]
+                syn1[node, k] += g_cur * h[k]
+        else:
+            for k in range(d):
+                err[k] += g_cur * syn1[node, k]
+                syn1[node, k] += g_cur * h[k]
+        g_cur = g_nxt
+        f_nxt = f_far
 
 
 @njit(cache=True, nogil=True, fastmath=FASTMATH)
 def _scores_first(h, syn1, code, point, length, err, alpha, grads):
     d = h.shape[0]
     for b in range(length):
-        node = point[b]
-        f = np.float32(0.0)
-        for k in range(d):
-            f += h[k] * syn1[node, k]
-        grads[b] = sigmoid_grad(f, 1.0 - code[b], alpha)
+        grads[b] = sigmoid_grad(_score(h, syn1, point[b]), 1.0 - code[b], alpha)
     for b in range(length):
         node = point[b]
         g = grads[b]
@@ -120,10 +164,7 @@ def _three_pass(h, syn1, code, point, length, err, alpha):
     d = h.shape[0]
     for b in range(length):
         node = point[b]
-        f = np.float32(0.0)
-        for k in range(d):
-            f += h[k] * syn1[node, k]
-        g = np.float32(sigmoid_grad(f, 1.0 - code[b], alpha))
+        g = np.float32(sigmoid_grad(_score(h, syn1, node), 1.0 - code[b], alpha))
         for k in range(d):
             err[k] += g * syn1[node, k]
         for k in range(d):
@@ -150,12 +191,15 @@ def _walk(variant, W, syn1, codes, points, lens, ctx, words, eA, eB, grads, alph
                 _scores_first(hB, syn1, code, point, n, eB, alpha, grads)
             elif variant == 3:
                 _two_lanes(hA, hB, syn1, code, point, n, eA, eB, alpha)
+            elif variant == 5:
+                _lookahead(hA, syn1, code, point, n, eA, alpha)
+                _lookahead(hB, syn1, code, point, n, eB, alpha)
             else:
                 _three_pass(hA, syn1, code, point, n, eA, alpha)
                 _three_pass(hB, syn1, code, point, n, eB, alpha)
 
 
-VARIANTS = ("kernel", "no-chain", "scores-first", "two-lanes", "three-pass")
+VARIANTS = ("kernel", "no-chain", "scores-first", "two-lanes", "three-pass", "lookahead")
 
 
 def _problem(V, d, n_words, seed=0):

@@ -14,13 +14,12 @@ falling linearly over the whole run), with the protocol settings of bench/compar
 and prints analogy, WordSim-353 and SimLex-999 per run and as mean +- sd.
 """
 import argparse
-import logging
 import os
 import sys
 import tempfile
 
 from _cleanup import sigterm_raises
-from _runner import numbaw2v_model
+from _runner import numbaw2v_model, numbaw2v_warnings_off
 from _stats import mean_sd, values_of
 from compare import ALPHA, DEFAULT_CORPUS, evaluate, prepare_corpus
 
@@ -60,14 +59,8 @@ def main(argv=None):
     schedules = args.schedules.split(",")
     if not set(schedules) <= {"own", "gensim-corpus-file"} or args.seeds < 1:
         p.error("--schedules takes own and/or gensim-corpus-file; --seeds at least 1")
-    # a rate above the lowest one reached is what this bench asks for: no warning about it
-    log = logging.getLogger("numbaw2v.word2vec")
-    level = log.level
-    log.setLevel(logging.ERROR)
-    try:
+    with numbaw2v_warnings_off():       # rates above the lowest reached are asked for here
         scores = _score_runs(args, schedules)
-    finally:
-        log.setLevel(level)
     mode = "skip-gram" if args.sg else "CBOW"
     print(f"\n| mode | schedule | {' | '.join(METRICS)} |\n|---|---|" + "---:|" * len(METRICS))
     for schedule in schedules:
