@@ -666,8 +666,9 @@ class Word2Vec:
         result = run_epochs(weights, corpus, config, tables, epochs, self.workers,
                             self.progress, notify, chunk_words=self.batch_words,
                             report_delay=_report_delay(report_delay),
-                            first_epoch=self.epochs_started)
-        self.epochs_started += epochs
+                            first_epoch=getattr(self, "epochs_started", 0))
+        # getattr: a model pickled before epochs_started existed counts from 0
+        self.epochs_started = getattr(self, "epochs_started", 0) + epochs
         self.wv.vectors_changed()
         done = result.raw_words / max(1.0, corpus.n_words * epochs)   # share of the schedule
         self.min_alpha_yet_reached = min(reached, alpha - (alpha - min_alpha) * min(done, 1.0))
