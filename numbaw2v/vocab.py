@@ -194,25 +194,65 @@ def replay_pruned_scan(scan, max_vocab_size, trim_rule=None):
     which may call ``trim_rule``) is done here. Returns (counts, stamps): a type with a
     zero count was pruned for good; stamps order the survivors as gensim's dict does.
     """
+    return replay_pruned_blocks(_typed_blocks(scan), scan.sentence_lengths, scan.types,
+                                max_vocab_size, trim_rule)
+
+
+ENDS_PIECE = 1 << 16        # sentence lengths turned into sentence ends at a time
+
+
+class _SentenceEnds:
+    """A corpus's absolute sentence ends, made from its lengths (an array or a memmap)
+    ``piece`` at a time, so that a spilled corpus's ends are never all in memory.
+
+    ``ends`` is the window the kernel reads: every end not checked yet, up to the first
+    end past the position last asked for (or the corpus's last end).
+    """
+
+    def __init__(self, lengths, piece=ENDS_PIECE):
+        self.lengths, self.piece = lengths, max(1, int(piece))
+        self.made = 0           # lengths turned into ends so far
+        self.last = 0           # the last end made (the window's last entry)
+        self.ends = np.zeros(0, dtype=np.int64)
+
+    def cover(self, stop, si):
+        """Drop the ``si`` ends already checked and make ends until one is past ``stop``;
+        returns the index of the first unchecked end in the new window (0)."""
+        parts = [self.ends[si:]]
+        while self.last <= stop and self.made < len(self.lengths):
+            chunk = np.asarray(self.lengths[self.made:self.made + self.piece], dtype=np.int64)
+            self.made += chunk.shape[0]
+            new = self.last + np.cumsum(chunk)
+            self.last = int(new[-1])
+            parts.append(new)
+        self.ends = np.ascontiguousarray(np.concatenate(parts))
+        return 0
+
+
+def replay_pruned_blocks(blocks, lengths, types, max_vocab_size, trim_rule=None,
+                         ends_piece=ENDS_PIECE):
+    """``replay_pruned_scan`` over id ``blocks`` (indices of ``types``) and the corpus's
+    sentence ``lengths``; the ends are made ``ends_piece`` lengths at a time."""
     from .kernels.vocab import PRUNE, count_until_full
 
-    n = len(scan.types)
+    n = len(types)
     counts = np.zeros(n, dtype=np.int64)
     stamps = np.zeros(n, dtype=np.int64)
     state = np.zeros(2, dtype=np.int64)                  # live types, next stamp
-    ends = np.cumsum(np.asarray(scan.sentence_lengths, dtype=np.int64))
+    ends = _SentenceEnds(lengths, ends_piece)
     si, min_reduce, base = 0, 1, 0
     # the empty block at the end checks the sentence ends after the last token
-    for block in itertools.chain(_typed_blocks(scan), [np.empty(0, dtype=np.int32)]):
+    for block in itertools.chain(blocks, [np.empty(0, dtype=np.int32)]):
         block = np.ascontiguousarray(block, dtype=np.int32)
+        si = ends.cover(base + block.shape[0], si)
         pos = base
         while True:
-            status, pos, si = count_until_full(block, base, pos, ends, si, counts, stamps,
+            status, pos, si = count_until_full(block, base, pos, ends.ends, si, counts, stamps,
                                                state, int(max_vocab_size))
             if status != PRUNE:
                 break
             live = np.flatnonzero(counts > 0)           # the table is full: prune it
-            keys = None if trim_rule is None else [scan.types[i] for i in live]
+            keys = None if trim_rule is None else [types[i] for i in live]
             drop = live[~keep_mask(keys, counts[live], min_reduce, trim_rule)]
             counts[drop] = 0
             state[0] -= drop.shape[0]

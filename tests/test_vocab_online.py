@@ -238,6 +238,46 @@ def test_pruned_scan_equals_its_twin(sents, limit, rule, ids):
     assert raw.counts.tolist() == list(want.values())
 
 
+@settings(max_examples=60, deadline=None)
+@given(sents=WORDS, limit=st.integers(1, 7), data=st.data())
+def test_pruned_scan_in_small_blocks_and_pieces_equals_its_twin(sents, limit, data):
+    """The replay over ids cut into small blocks, with the sentence ends made a few lengths
+    at a time (as for a corpus spilled to disk), counts what the twin counts."""
+    from numbaw2v.vocab import replay_pruned_blocks
+
+    scan = scan_iterable(sents, 1 << 20)
+    try:
+        ids, lengths, types = scan.ids, np.asarray(scan.sentence_lengths), scan.types
+    finally:
+        scan.close()
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(ids)), max_size=5)))
+    blocks = np.split(ids, cuts)
+    piece = data.draw(st.integers(1, 4))
+    counts, stamps = replay_pruned_blocks(blocks, lengths, types, limit, ends_piece=piece)
+    alive = np.flatnonzero(counts > 0)
+    order = alive[np.argsort(stamps[alive], kind="stable")]
+    want = ref_pruned_scan(sents, limit)
+    assert [types[i] for i in order] == list(want)
+    assert counts[order].tolist() == list(want.values())
+
+
+def test_sentence_ends_window_stays_small():
+    """Ends are made a piece at a time and the checked ones dropped: the window holds the
+    unchecked ends up to the position asked for and at most one piece past it."""
+    from numbaw2v.vocab import _SentenceEnds
+
+    lengths = np.full(1000, 3, dtype=np.int64)            # ends 3, 6, ..., 3000
+    ends = _SentenceEnds(lengths, piece=10)
+    si = ends.cover(30, 0)
+    assert ends.ends[0] == 3 and ends.ends[-1] > 30 and ends.ends.shape[0] <= 20
+    si = ends.cover(1500, 10)                              # the first 10 ends were checked
+    assert ends.ends[0] == 33 and ends.ends[-1] > 1500 and si == 0
+    n = ends.ends.shape[0]
+    ends.cover(3000, n - 1)                                # all but the last were checked
+    assert ends.ends[0] == 1530 and ends.ends[-1] == 3000     # made in pieces of 30 positions
+    assert ends.ends.shape[0] == (3000 - 1530) // 3 + 1
+
+
 @settings(max_examples=100, deadline=None)
 @given(data=st.data(), n_types=st.integers(1, 12))
 def test_first_seen_order_equals_its_twin(data, n_types):
