@@ -180,6 +180,11 @@ class Word2Vec:
     update=True)`` adds the words of new text (online learning).
     """
 
+    # epochs begun by earlier train() calls: the next call's random draws (subsampling,
+    # windows, negatives) continue after theirs instead of repeating them. A class
+    # default, so that a model object pickled before this existed counts from 0.
+    epochs_started = 0
+
     def __init__(self, sentences=None, corpus_file=None, **params):
         if sentences is not None and corpus_file is not None:
             raise ValueError("give either sentences or corpus_file, not both")
@@ -192,9 +197,6 @@ class Word2Vec:
                            "hierarchical softmax and negative sampling (slower; one of them "
                            "is usually enough)", self.negative)
         self.min_alpha_yet_reached = self.alpha     # the lowest learning rate trained with
-        # epochs begun by earlier train() calls: the next call's random draws (subsampling,
-        # windows, negatives) continue after theirs instead of repeating them
-        self.epochs_started = 0
         self.vocab = None
         self.wv = None
         self.syn1neg = None     # negative sampling's output rows (None when negative=0)
@@ -634,6 +636,7 @@ class Word2Vec:
             raise ValueError("You must specify an explicit epochs count, as gensim requires. "
                              "The usual value is epochs=model.epochs")
         epochs = param_table.BY_NAME["epochs"].check(epochs)
+        report_delay = _report_delay(report_delay)
         alpha = self.alpha if start_alpha is None else _checked("start_alpha", "alpha",
                                                                 start_alpha)
         min_alpha = self.min_alpha if end_alpha is None else _checked("end_alpha", "min_alpha",
@@ -665,10 +668,8 @@ class Word2Vec:
 
         result = run_epochs(weights, corpus, config, tables, epochs, self.workers,
                             self.progress, notify, chunk_words=self.batch_words,
-                            report_delay=_report_delay(report_delay),
-                            first_epoch=getattr(self, "epochs_started", 0))
-        # getattr: a model pickled before epochs_started existed counts from 0
-        self.epochs_started = getattr(self, "epochs_started", 0) + epochs
+                            report_delay=report_delay, first_epoch=self.epochs_started)
+        self.epochs_started += epochs
         self.wv.vectors_changed()
         done = result.raw_words / max(1.0, corpus.n_words * epochs)   # share of the schedule
         self.min_alpha_yet_reached = min(reached, alpha - (alpha - min_alpha) * min(done, 1.0))

@@ -95,6 +95,15 @@ def test_train_calls_continue_the_random_draws(tmp_path):
         assert np.array_equal(parts.syn1neg, whole.syn1neg)
 
 
+def test_a_model_object_from_before_epochs_started_trains_from_draw_epoch_0():
+    sents, _ = toy_sentences(50)
+    m = Word2Vec(sents, **SMALL)
+    m.__dict__.pop("epochs_started")        # as in an object pickled before it existed
+    assert m.epochs_started == 0
+    m.train(sents, total_examples=m.corpus_count, epochs=2)
+    assert m.epochs_started == 2
+
+
 def test_epochs_started_in_a_damaged_model_file_is_named(tmp_path):
     import json
     m = Word2Vec(toy_sentences(50)[0], **SMALL)
