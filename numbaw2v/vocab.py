@@ -216,8 +216,8 @@ class _SentenceEnds:
         self.ends = np.zeros(0, dtype=np.int64)
 
     def cover(self, stop, si):
-        """Drop the ``si`` ends already checked and make ends until one is past ``stop``;
-        returns the index of the first unchecked end in the new window (0)."""
+        """Drop the ``si`` ends already checked and make ends until one is past ``stop``:
+        the new window starts at the first unchecked end."""
         parts = [self.ends[si:]]
         while self.last <= stop and self.made < len(self.lengths):
             chunk = np.asarray(self.lengths[self.made:self.made + self.piece], dtype=np.int64)
@@ -226,7 +226,6 @@ class _SentenceEnds:
             self.last = int(new[-1])
             parts.append(new)
         self.ends = np.ascontiguousarray(np.concatenate(parts))
-        return 0
 
 
 def replay_pruned_blocks(blocks, lengths, types, max_vocab_size, trim_rule=None,
@@ -244,8 +243,8 @@ def replay_pruned_blocks(blocks, lengths, types, max_vocab_size, trim_rule=None,
     # the empty block at the end checks the sentence ends after the last token
     for block in itertools.chain(blocks, [np.empty(0, dtype=np.int32)]):
         block = np.ascontiguousarray(block, dtype=np.int32)
-        si = ends.cover(base + block.shape[0], si)
-        pos = base
+        ends.cover(base + block.shape[0], si)
+        si, pos = 0, base
         while True:
             status, pos, si = count_until_full(block, base, pos, ends.ends, si, counts, stamps,
                                                state, int(max_vocab_size))
